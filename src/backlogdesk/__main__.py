@@ -1,0 +1,3 @@
+from backlogdesk.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Ingest: read ERP exports, apply a mapping, keep every row accounted for."""

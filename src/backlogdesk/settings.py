@@ -1,0 +1,134 @@
+"""The one registry of thresholds and policies, with defaults, units and help.
+
+A settings file (TOML, ``[settings]`` table) overrides the defaults; the report
+prints the values it used so a reader can see why a line landed where it did.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from backlogdesk.errors import InputError
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One named setting: its default, the unit it is measured in, and help."""
+
+    name: str
+    default: Any
+    unit: str
+    help: str
+
+
+REGISTRY: tuple[Setting, ...] = (
+    Setting(
+        "planning_horizon_days",
+        180,
+        "days",
+        "Lines whose ship date lies further than this past the as-of date are "
+        "flagged future-dated.",
+    ),
+    Setting(
+        "aging_bands_days",
+        [14, 30, 60, 90],
+        "days",
+        "Upper bounds of the aging bands for days since a line last moved.",
+    ),
+    Setting(
+        "stale_after_days",
+        30,
+        "days",
+        "A line without movement for more than this many days is aging.",
+    ),
+    Setting(
+        "pending_max_days",
+        14,
+        "days",
+        "A pending line older than this (from its order date) goes to triage.",
+    ),
+    Setting(
+        "reporting_currency",
+        "USD",
+        "ISO 4217",
+        "Currency every value is converted to before it is summed.",
+    ),
+    Setting(
+        "business_timezone",
+        "UTC",
+        "IANA zone",
+        "Time zone in which timestamps become business dates.",
+    ),
+    Setting(
+        "triage_rows",
+        200,
+        "rows",
+        "Longest triage list shown per section in HTML (Excel lists every line).",
+    ),
+    Setting(
+        "owner_required",
+        True,
+        "yes/no",
+        "Flag open lines that have no owner in the data-quality lane.",
+    ),
+)
+
+_BY_NAME = {setting.name: setting for setting in REGISTRY}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved setting values: the defaults with any overrides applied."""
+
+    values: dict[str, Any]
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    def __repr__(self) -> str:
+        changed = {
+            name: value
+            for name, value in self.values.items()
+            if value != _BY_NAME[name].default
+        }
+        return f"<Settings overrides={changed}>"
+
+    @classmethod
+    def defaults(cls) -> Settings:
+        """The registry's defaults, unchanged."""
+        return cls({setting.name: setting.default for setting in REGISTRY})
+
+    def with_overrides(self, overrides: dict[str, Any], source: str) -> Settings:
+        """Return a copy with ``overrides`` applied; unknown names are errors."""
+        values = dict(self.values)
+        for name, value in overrides.items():
+            if name not in _BY_NAME:
+                known = ", ".join(sorted(_BY_NAME))
+                raise InputError(
+                    f"{source}: unknown setting '{name}'. Known settings: {known}."
+                )
+            expected = type(_BY_NAME[name].default)
+            if not isinstance(value, expected):
+                raise InputError(
+                    f"{source}: setting '{name}' must be a {expected.__name__}, "
+                    f"got {value!r}."
+                )
+            values[name] = value
+        return Settings(values)
+
+
+def load_settings(path: Path | None) -> Settings:
+    """Read a settings file, or return the defaults when ``path`` is None."""
+    settings = Settings.defaults()
+    if path is None:
+        return settings
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: settings file not found.") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not valid TOML ({exc}).") from exc
+    return settings.with_overrides(document.get("settings", {}), str(path))

@@ -1,0 +1,1 @@
+"""Store: the embedded database that keeps imported order lines by date."""

@@ -13,6 +13,8 @@ from typing import Any
 
 from backlogdesk.errors import InputError
 
+RATE_POLICIES = ("order_date", "report_date")
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -55,6 +57,13 @@ REGISTRY: tuple[Setting, ...] = (
         "USD",
         "ISO 4217",
         "Currency every value is converted to before it is summed.",
+    ),
+    Setting(
+        "rate_date_policy",
+        "order_date",
+        "order_date / report_date",
+        "Which day's currency rate converts a line: its order date or the as-of "
+        "date of the report.",
     ),
     Setting(
         "business_timezone",
@@ -115,6 +124,11 @@ class Settings:
                 raise InputError(
                     f"{source}: setting '{name}' must be a {expected.__name__}, "
                     f"got {value!r}."
+                )
+            if name == "rate_date_policy" and value not in RATE_POLICIES:
+                raise InputError(
+                    f"{source}: rate_date_policy must be one of "
+                    f"{', '.join(RATE_POLICIES)}."
                 )
             values[name] = value
         return Settings(values)

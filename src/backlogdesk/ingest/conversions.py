@@ -16,8 +16,6 @@ from pathlib import Path
 
 from backlogdesk.errors import InputError, RateError
 
-RATE_POLICIES = ("order_date", "report_date")
-
 
 @dataclass
 class Rates:

@@ -1,0 +1,341 @@
+"""The ``backlogdesk`` command line: parse options, call one core function, print.
+
+Heavy libraries (Ibis, DuckDB, Arrow, XlsxWriter) load inside the commands, so
+``backlogdesk --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from backlogdesk import __version__
+from backlogdesk.errors import BacklogDeskError
+
+DEMO_AS_OF = date(2026, 11, 30)
+
+
+class DateType(click.ParamType):
+    """A calendar date written as YYYY-MM-DD."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"'{value}' is not a date like 2026-12-04.", param, ctx)
+
+
+def as_of_option(required: bool) -> Callable[[Any], Any]:
+    """The --as-of option, shared by every command that reports."""
+    return click.option(
+        "--as-of",
+        type=DateType(),
+        required=required,
+        help="The date the report describes (YYYY-MM-DD).",
+    )
+
+
+def period_option(function: Any) -> Any:
+    """The --period option: which review period the buckets refer to."""
+    return click.option(
+        "--period",
+        type=click.Choice(["week", "month", "quarter"]),
+        default="week",
+        show_default=True,
+        help="Review period containing the as-of date (ISO weeks).",
+    )(function)
+
+
+def input_options(function: Any) -> Any:
+    """--mapping, --rates, --units and --settings, shared by report and check."""
+    options = [
+        click.option(
+            "--mapping",
+            "mapping_spec",
+            required=True,
+            help="Mapping TOML file, or the name of a shipped mapping "
+            "(see 'backlogdesk mappings list').",
+        ),
+        click.option(
+            "--rates",
+            type=click.Path(path_type=Path),
+            help="Currency rates CSV: currency,date,rate into the reporting currency.",
+        ),
+        click.option(
+            "--units",
+            type=click.Path(path_type=Path),
+            help="Unit conversions CSV: item,unit,stock_unit,factor.",
+        ),
+        click.option(
+            "--settings",
+            "settings_path",
+            type=click.Path(path_type=Path),
+            help="Settings TOML overriding defaults (see 'backlogdesk settings').",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def domain_errors(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn Backlog Desk errors into a one-line message and exit code 2."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except BacklogDeskError as exc:
+            click.secho(f"Error: {exc}", fg="red", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+@click.group()
+@click.version_option(__version__, prog_name="backlogdesk")
+@click.option("-v", "--verbose", count=True, help="Log each unit of work (-vv: debug).")
+def main(verbose: int) -> None:
+    """Backlog Desk: one honest weekly sales backlog report from ERP exports.
+
+    Keeps budget, open orders, sales backlog and agreement coverage apart.
+
+    Example: backlogdesk demo
+    """
+    level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@click.argument("orders", nargs=-1, required=True, type=click.Path(path_type=Path))
+@input_options
+@as_of_option(required=True)
+@period_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder for the report files (created if missing).",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="html,xlsx,json",
+    show_default=True,
+    help="Comma-separated output formats: html, xlsx, json.",
+)
+@domain_errors
+def report(
+    orders: tuple[Path, ...],
+    mapping_spec: str,
+    rates: Path | None,
+    units: Path | None,
+    settings_path: Path | None,
+    as_of: date,
+    period: str,
+    out_dir: Path,
+    formats: str,
+) -> None:
+    """Write the weekly backlog report for one week's export.
+
+    ORDERS are the export files (the lines file and any header or lookup files
+    the mapping names). Rows that cannot be used go to rejected-rows.csv in the
+    output folder, each with file, row, column and the fix.
+
+    Example: backlogdesk report orderdetails.csv orders.csv customers.csv
+    products.csv employees.csv --mapping classicmodels --as-of 2005-05-31
+    --period month --out report/
+    """
+    from backlogdesk.ingest.mapping import load_mapping
+    from backlogdesk.pipeline import Inputs, report_from_exports
+    from backlogdesk.settings import load_settings
+
+    inputs = Inputs(load_mapping(mapping_spec), rates, units)
+    run = report_from_exports(
+        list(orders),
+        inputs,
+        as_of,
+        period,  # type: ignore[arg-type]
+        out_dir,
+        _formats(formats),
+        load_settings(settings_path),
+    )
+    _print_run(run)
+
+
+@main.command()
+@click.argument("orders", nargs=-1, required=True, type=click.Path(path_type=Path))
+@input_options
+@as_of_option(required=False)
+@click.option(
+    "--rejected",
+    "rejected_path",
+    type=click.Path(path_type=Path),
+    help="Also write the rejected rows to this CSV file.",
+)
+@domain_errors
+def check(
+    orders: tuple[Path, ...],
+    mapping_spec: str,
+    rates: Path | None,
+    units: Path | None,
+    settings_path: Path | None,
+    as_of: date | None,
+    rejected_path: Path | None,
+) -> None:
+    """Validate an export without reporting: rows read, accepted, rejected.
+
+    Exits 0 when every row is accepted, 1 when some rows are rejected, 2 when
+    the files cannot be read at all.
+
+    Example: backlogdesk check order_lines.csv orders.csv --mapping my-erp.toml
+    """
+    from backlogdesk.ingest.mapping import load_mapping
+    from backlogdesk.ingest.rejects import problem_counts, write_rejects
+    from backlogdesk.pipeline import Inputs, ingest_exports
+    from backlogdesk.settings import load_settings
+
+    inputs = Inputs(load_mapping(mapping_spec), rates, units)
+    result = ingest_exports(
+        list(orders), inputs, as_of or date.today(), load_settings(settings_path)
+    )
+    for count in result.counts:
+        click.echo(
+            f"{count.file}: {count.read:,} rows read, {count.accepted:,} accepted, "
+            f"{count.rejected:,} rejected"
+        )
+    click.echo(
+        f"Total: {result.read:,} read = {len(result.lines):,} accepted + "
+        f"{len(result.rejects):,} rejected"
+    )
+    for problem, count in problem_counts(result.rejects):
+        click.echo(f"  {count:,} x {problem}")
+    for reject in result.rejects[:20]:
+        click.echo(f"  - {reject}")
+    if len(result.rejects) > 20:
+        click.echo(f"  ... and {len(result.rejects) - 20:,} more")
+    if rejected_path is not None:
+        write_rejects(result.rejects, rejected_path)
+        click.echo(f"Rejected rows written to {rejected_path}")
+    sys.exit(1 if result.rejects else 0)
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("backlog-demo"),
+    show_default=True,
+    help="Folder for the demo export and report.",
+)
+@as_of_option(required=False)
+@period_option
+@click.option("--seed", default=7, show_default=True, help="Seed of the demo company.")
+@domain_errors
+def demo(out_dir: Path, as_of: date | None, period: str, seed: int) -> None:
+    """Generate a manufacturer's order book and write its full report.
+
+    The export files land in OUT/export; the report (HTML, Excel, JSON) and the
+    rejected rows in OUT. The same seed and date always give the same files.
+
+    Example: backlogdesk demo --out backlog-demo
+    """
+    from backlogdesk.demo.export import write_demo_export
+    from backlogdesk.ingest.mapping import load_mapping
+    from backlogdesk.pipeline import FORMATS, Inputs, report_from_exports
+    from backlogdesk.settings import Settings
+
+    day = as_of or DEMO_AS_OF
+    export = write_demo_export(out_dir / "export", day, seed)
+    inputs = Inputs(load_mapping("demo"), rates=export.rates)
+    run = report_from_exports(
+        export.order_files,
+        inputs,
+        day,
+        period,  # type: ignore[arg-type]
+        out_dir,
+        FORMATS,
+        Settings.defaults(),
+    )
+    _print_run(run)
+
+
+@main.command("settings")
+def settings_command() -> None:
+    """List every setting with its default, unit and meaning.
+
+    Override them in a TOML file under [settings] and pass --settings FILE.
+
+    Example: backlogdesk settings
+    """
+    from backlogdesk.settings import REGISTRY
+
+    for setting in REGISTRY:
+        click.echo(f"{setting.name} = {setting.default!r}  ({setting.unit})")
+        click.echo(f"    {setting.help}")
+
+
+@main.group()
+def mappings() -> None:
+    """List and show the mappings shipped with Backlog Desk.
+
+    Example: backlogdesk mappings show classicmodels
+    """
+
+
+@mappings.command("list")
+def mappings_list() -> None:
+    """List the shipped mappings by name.
+
+    Example: backlogdesk mappings list
+    """
+    from backlogdesk.ingest.mapping import load_mapping, shipped_mapping_names
+
+    for name in shipped_mapping_names():
+        description = load_mapping(name).description.split(". ")[0]
+        click.echo(f"{name}: {description}")
+
+
+@mappings.command("show")
+@click.argument("name")
+@domain_errors
+def mappings_show(name: str) -> None:
+    """Print a shipped mapping's TOML, to copy and adapt.
+
+    Example: backlogdesk mappings show demo > my-erp.toml
+    """
+    from importlib import resources
+
+    from backlogdesk.ingest.mapping import load_mapping
+
+    load_mapping(name)
+    path = resources.files("backlogdesk") / "mappings" / f"{name}.toml"
+    click.echo(path.read_text(encoding="utf-8"), nl=False)
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    return tuple(part.strip().lower() for part in text.split(",") if part.strip())
+
+
+def _print_run(run: Any) -> None:
+    from rich.console import Console
+
+    from backlogdesk.reports.terminal import print_summary
+
+    console = Console()
+    print_summary(run.report, console)
+    for path in run.written:
+        console.print(f"wrote {path}")

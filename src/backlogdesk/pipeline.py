@@ -1,0 +1,124 @@
+"""The report job: exports in, report files out, every row accounted for."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from backlogdesk.errors import ReportError
+from backlogdesk.ingest.conversions import load_rates, load_units
+from backlogdesk.ingest.lines import IngestContext, IngestResult, ingest_files
+from backlogdesk.ingest.mapping import Mapping
+from backlogdesk.ingest.rejects import write_rejects
+from backlogdesk.periods import PeriodKind
+from backlogdesk.reports.model import InputCount, Report
+from backlogdesk.review import build_report
+from backlogdesk.settings import Settings
+from backlogdesk.store.database import Store
+from backlogdesk.store.schema import lines_to_arrow
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("html", "xlsx", "json")
+REJECTED_NAME = "rejected-rows.csv"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The files a report run reads, besides the exports themselves."""
+
+    mapping: Mapping
+    rates: Path | None = None
+    units: Path | None = None
+
+
+@dataclass
+class ReportRun:
+    """What a report run produced."""
+
+    report: Report
+    ingest: IngestResult
+    written: list[Path] = field(default_factory=list)
+
+
+def ingest_exports(
+    paths: list[Path], inputs: Inputs, as_of: date, settings: Settings
+) -> IngestResult:
+    """Read and map the exports; nothing is written."""
+    context = IngestContext(
+        business_timezone=str(settings["business_timezone"]),
+        rates=load_rates(inputs.rates, str(settings["reporting_currency"])),
+        units=load_units(inputs.units),
+        rate_policy=str(settings["rate_date_policy"]),
+        as_of=as_of,
+    )
+    return ingest_files(paths, inputs.mapping, context)
+
+
+def report_from_exports(
+    paths: list[Path],
+    inputs: Inputs,
+    as_of: date,
+    period: PeriodKind,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    settings: Settings,
+) -> ReportRun:
+    """Ingest the exports into a one-snapshot store in ``out_dir`` and report."""
+    result = ingest_exports(paths, inputs, as_of, settings)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rejected = write_rejects(result.rejects, out_dir / REJECTED_NAME)
+
+    store_path = out_dir / "backlog.duckdb"
+    with Store(store_path) as store:
+        store.replace_with_single_snapshot(
+            as_of, lines_to_arrow(result.lines), ", ".join(p.name for p in paths)
+        )
+        report = build_report(
+            store,
+            as_of,
+            period,
+            settings,
+            inputs=[InputCount(c.file, c.read, c.accepted, c.rejected) for c in result.counts],
+            rejected_file=rejected.name,
+            notes=result.notes,
+            source=f"{', '.join(p.name for p in paths)} (mapping {inputs.mapping.name})",
+        )
+    run = ReportRun(report, result, [rejected, store_path])
+    run.written += write_formats(report, out_dir, formats)
+    log.info(
+        "reported %s: %d lines read, %d rejected", as_of, result.read, len(result.rejects)
+    )
+    return run
+
+
+def write_formats(report: Report, out_dir: Path, formats: tuple[str, ...]) -> list[Path]:
+    """Render ``report`` in each requested format into ``out_dir``."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ReportError(
+            f"Unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}."
+        )
+    stem = f"backlog-{report.as_of.isoformat()}"
+    written = []
+    for fmt in formats:
+        writer = _writer(fmt)
+        written.append(writer(report, out_dir / f"{stem}.{fmt}"))
+    return written
+
+
+def _writer(fmt: str) -> Callable[[Report, Path], Path]:
+    if fmt == "html":
+        from backlogdesk.reports.html import write_html
+
+        return write_html
+    if fmt == "xlsx":
+        from backlogdesk.reports.excel import write_excel
+
+        return write_excel
+    from backlogdesk.reports.json_report import write_json
+
+    return write_json

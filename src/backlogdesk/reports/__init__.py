@@ -1,0 +1,1 @@
+"""Reports: one ``Report`` object, rendered as HTML, Excel, JSON and terminal text."""

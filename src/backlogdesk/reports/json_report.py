@@ -1,0 +1,134 @@
+"""The report as JSON with a stable, documented schema (docs/json-schema.md).
+
+Money and quantities are exact decimal strings ("304847.13"); counts are
+integers; dates are ISO strings. ``schema_version`` changes only when a key is
+removed or changes meaning.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from backlogdesk.reports.model import Box, Report, Table
+
+SCHEMA_VERSION = 1
+
+
+def report_document(report: Report) -> dict[str, Any]:
+    """The JSON document of ``report`` as plain Python data."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generated_by": report.generated_by,
+        "as_of": report.as_of.isoformat(),
+        "period": {
+            "kind": report.period.kind,
+            "key": report.period.key,
+            "start": report.period.start.isoformat(),
+            "end": report.period.end.isoformat(),
+        },
+        "currency": report.currency,
+        "source": report.source,
+        "inputs": {
+            "files": [asdict(count) for count in report.inputs],
+            "read": report.read,
+            "accepted": report.read - report.rejected,
+            "rejected": report.rejected,
+            "rejected_file": report.rejected_file,
+        },
+        "numbers": {
+            **{name: _box(box) for name, box in report.numbers.items()},
+            **{
+                name: {"provided": False, "reason": item.reason}
+                for name, item in report.not_provided.items()
+            },
+        },
+        "buckets": {name: _box(box) for name, box in report.buckets.items()},
+        "past_due": {name: _box(box) for name, box in report.past_due.items()},
+        "ship_month_by_bucket": [
+            {k: v if k == "month" else money_text(v) for k, v in row.items()}
+            for row in report.ship_month_by_bucket
+        ],
+        "splits": {table.name: _table(table) for table in report.splits},
+        "triage": {table.name: _table(table) for table in report.triage},
+        "data_quality": {
+            issue.code: {
+                "title": issue.title,
+                "lines": issue.lines,
+                "rows": _rows(issue.table),
+            }
+            for issue in report.quality
+        },
+        "lines": _rows(report.lines),
+        "definitions": dict(report.definitions),
+        "settings": report.settings,
+        "notes": report.notes,
+    }
+
+
+def _box(box: Box) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "lines": box.lines,
+        "units": qty_text(box.units),
+        "value": money_text(box.value),
+    }
+    if box.margin is not None:
+        pct = box.margin_pct
+        document["margin"] = money_text(box.margin)
+        document["margin_pct"] = None if pct is None else format(pct, "f")
+        document["margin_lines"] = box.margin_lines
+    return document
+
+
+def _table(table: Table) -> dict[str, Any]:
+    return {"title": table.title, "rows": _rows(table)}
+
+
+def _rows(table: Table) -> list[dict[str, Any]]:
+    kinds = {column.key: column.kind for column in table.columns}
+    return [
+        {key: _cell(value, kinds.get(key, "text")) for key, value in row.items()}
+        for row in table.rows
+    ]
+
+
+def _cell(value: Any, kind: str) -> Any:
+    if isinstance(value, Decimal):
+        return money_text(value) if kind == "money" else qty_text(value)
+    return value
+
+
+def money_text(value: Decimal) -> str:
+    """Money as exact text with two decimals: '1234.50'."""
+    return format(value.quantize(Decimal("0.01")), "f")
+
+
+def qty_text(value: Decimal) -> str:
+    """A quantity as exact text without trailing zeros: '12.5', '3484'."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return qty_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def render_json(report: Report) -> str:
+    """The JSON text of ``report`` (sorted keys, so runs compare byte for byte)."""
+    return json.dumps(
+        report_document(report), default=_encode, indent=2, ensure_ascii=False, sort_keys=True
+    )
+
+
+def write_json(report: Report, path: Path) -> Path:
+    """Write the JSON report to ``path``."""
+    path.write_text(render_json(report) + "\n", encoding="utf-8")
+    return path

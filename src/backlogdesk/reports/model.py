@@ -1,0 +1,138 @@
+"""The report object every renderer draws from; renderers compute nothing.
+
+Money and quantities are ``Decimal``; JSON writes them as exact decimal strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+ColumnKind = Literal["text", "int", "qty", "money", "date", "pct", "flag"]
+BOX_NAMES = ("open_orders", "sales_backlog", "blocked", "pending")
+BUCKET_NAMES = ("A", "B", "C", "D")
+
+
+@dataclass(frozen=True)
+class Box:
+    """A headline number: lines, units and value, with margin where cost is known.
+
+    ``margin`` sums the lines that have a cost; ``margin_lines`` says how many
+    of ``lines`` that is, so a reader sees how much of the box it covers.
+    """
+
+    lines: int
+    units: Decimal
+    value: Decimal
+    margin: Decimal | None = None
+    margin_lines: int = 0
+    margin_value: Decimal = Decimal(0)
+
+    @property
+    def margin_pct(self) -> Decimal | None:
+        """Margin as a share of the value of the lines that have a cost."""
+        if self.margin is None or not self.margin_value:
+            return None
+        return (self.margin / self.margin_value * 100).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: key in the rows, header label, and how to format it."""
+
+    key: str
+    label: str
+    kind: ColumnKind = "text"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A titled table of rows (dicts keyed by column key)."""
+
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: list[dict[str, Any]]
+    note: str = ""
+
+    def __repr__(self) -> str:
+        return f"<Table {self.name} rows={len(self.rows)}>"
+
+
+@dataclass(frozen=True)
+class NotProvided:
+    """A box whose input has not been given yet (budget, agreement coverage)."""
+
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class InputCount:
+    """What happened to the rows of one input file."""
+
+    file: str
+    read: int
+    accepted: int
+    rejected: int
+
+
+@dataclass(frozen=True)
+class PeriodInfo:
+    """The review period the buckets refer to."""
+
+    kind: str
+    key: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class QualityIssue:
+    """One lane of the data-quality section: what, how many, which lines."""
+
+    code: str
+    title: str
+    lines: int
+    table: Table
+
+
+@dataclass
+class Report:
+    """The weekly backlog report, built once and rendered many ways."""
+
+    as_of: date
+    period: PeriodInfo
+    currency: str
+    numbers: dict[str, Box]
+    buckets: dict[str, Box]
+    past_due: dict[str, Box]
+    not_provided: dict[str, NotProvided]
+    splits: list[Table]
+    ship_month_by_bucket: list[dict[str, Any]]
+    triage: list[Table]
+    quality: list[QualityIssue]
+    lines: Table
+    inputs: list[InputCount]
+    rejected_file: str | None
+    definitions: list[tuple[str, str]]
+    settings: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+    source: str = ""
+    generated_by: str = ""
+
+    def __repr__(self) -> str:
+        box = self.numbers["open_orders"]
+        return f"<Report as_of={self.as_of} period={self.period.key} open={box.lines}>"
+
+    @property
+    def read(self) -> int:
+        """Input rows read across files."""
+        return sum(count.read for count in self.inputs)
+
+    @property
+    def rejected(self) -> int:
+        """Input rows rejected across files."""
+        return sum(count.rejected for count in self.inputs)

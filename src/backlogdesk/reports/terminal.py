@@ -1,0 +1,62 @@
+"""A short terminal summary of the report, drawn with Rich."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from backlogdesk.reports.model import BUCKET_NAMES, Box, Report
+
+BOX_TITLES = {
+    "open_orders": "Open orders",
+    "sales_backlog": "  Sales backlog (released)",
+    "blocked": "  Blocked",
+    "pending": "  Pending",
+}
+
+
+def print_summary(report: Report, console: Console) -> None:
+    """Print the four numbers, the buckets and the input counts."""
+    console.print(
+        f"[bold]Backlog as of {report.as_of}[/bold]  period {report.period.key} "
+        f"({report.period.start} to {report.period.end}), values in {report.currency}"
+    )
+    console.print(_numbers_table(report))
+    for name, item in report.not_provided.items():
+        console.print(f"{item.title}: {item.reason}")
+    console.print(
+        f"Input rows: {report.read:,} read = {report.read - report.rejected:,} "
+        f"accepted + {report.rejected:,} rejected"
+        + (f" (see {report.rejected_file})" if report.rejected else "")
+    )
+    issues = [q for q in report.quality if q.lines]
+    if issues:
+        shown = "; ".join(f"{q.title}: {q.lines}" for q in issues)
+        console.print(f"Data quality: {shown}")
+
+
+def _numbers_table(report: Report) -> RichTable:
+    table = RichTable(show_edge=False, pad_edge=False)
+    for label in ("", "Lines", "Units", "Value", "Margin"):
+        table.add_column(label, justify="left" if not label else "right")
+    for name, title in BOX_TITLES.items():
+        table.add_row(title, *_cells(report.numbers[name]))
+    for name in BUCKET_NAMES:
+        table.add_row(f"Bucket {name}", *_cells(report.buckets[name]))
+    return table
+
+
+def _cells(box: Box) -> tuple[str, str, str, str]:
+    margin = "-" if box.margin is None else _money(box.margin)
+    return f"{box.lines:,}", _qty(box.units), _money(box.value), margin
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def _qty(value: Decimal) -> str:
+    text = f"{value:,.4f}".rstrip("0").rstrip(".")
+    return text or "0"

@@ -1,0 +1,86 @@
+"""Build the weekly backlog ``Report`` from the store, as of a date."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from backlogdesk import __version__
+from backlogdesk.definitions import DEFINITIONS
+from backlogdesk.metrics.classify import aging_band_order, classify
+from backlogdesk.metrics.numbers import bucket_boxes, headline_boxes
+from backlogdesk.metrics.quality import quality_issues
+from backlogdesk.metrics.splits import SPLITS, ship_month_by_bucket, split_table
+from backlogdesk.metrics.triage import FULL_COLUMNS, rows_of, triage_tables
+from backlogdesk.periods import PeriodKind, period_containing
+from backlogdesk.reports.model import (
+    InputCount,
+    NotProvided,
+    PeriodInfo,
+    Report,
+    Table,
+)
+from backlogdesk.settings import Settings
+from backlogdesk.store.database import Store
+
+log = logging.getLogger(__name__)
+
+
+def build_report(
+    store: Store,
+    as_of: date,
+    period_kind: PeriodKind,
+    settings: Settings,
+    inputs: list[InputCount] | None = None,
+    rejected_file: str | None = None,
+    notes: list[str] | None = None,
+    source: str = "",
+) -> Report:
+    """Classify the lines valid on ``as_of`` and assemble every section."""
+    period = period_containing(as_of, period_kind)
+    classified = classify(store.lines_as_of(as_of), as_of, period, settings).cache()
+    open_lines = classified.filter(classified.is_open).cache()
+
+    numbers = headline_boxes(open_lines)
+    buckets, past_due = bucket_boxes(open_lines)
+    report = Report(
+        as_of=as_of,
+        period=PeriodInfo(period.kind, period.key, period.start, period.end),
+        currency=str(settings["reporting_currency"]),
+        numbers=numbers,
+        buckets=buckets,
+        past_due=past_due,
+        not_provided=_not_provided(),
+        splits=_splits(open_lines, settings),
+        ship_month_by_bucket=ship_month_by_bucket(open_lines),
+        triage=triage_tables(open_lines, as_of, settings),
+        quality=quality_issues(classified, open_lines, settings),
+        lines=Table("lines", "All open lines", FULL_COLUMNS, rows_of(open_lines)),
+        inputs=inputs or [],
+        rejected_file=rejected_file,
+        definitions=list(DEFINITIONS),
+        settings=dict(settings.values),
+        notes=notes or [],
+        source=source,
+        generated_by=f"Backlog Desk {__version__}",
+    )
+    log.info("built report as of %s: %d open lines", as_of, numbers["open_orders"].lines)
+    return report
+
+
+def _splits(open_lines: Any, settings: Settings) -> list[Table]:
+    orders = {"by_aging_band": aging_band_order(settings)}
+    return [
+        split_table(open_lines, name, title, key, label, orders.get(name))
+        for name, title, key, label in SPLITS
+    ]
+
+
+def _not_provided() -> dict[str, NotProvided]:
+    return {
+        "budget": NotProvided("Budget", "not provided: no budget file was given"),
+        "agreement_coverage": NotProvided(
+            "Agreement coverage", "not provided: no agreements file was given"
+        ),
+    }

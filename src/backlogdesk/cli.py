@@ -63,7 +63,6 @@ def input_options(function: Any) -> Any:
         click.option(
             "--mapping",
             "mapping_spec",
-            required=True,
             help="Mapping TOML file, or the name of a shipped mapping "
             "(see 'backlogdesk mappings list').",
         ),
@@ -117,9 +116,20 @@ def main(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
+def db_option(function: Any) -> Any:
+    """The --db option: the store file (a DuckDB file, created when missing)."""
+    return click.option(
+        "--db",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Store file (DuckDB). Default for import: backlog.duckdb.",
+    )(function)
+
+
 @main.command()
-@click.argument("orders", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("orders", nargs=-1, type=click.Path(path_type=Path))
 @input_options
+@db_option
 @as_of_option(required=True)
 @period_option
 @click.option(
@@ -139,40 +149,162 @@ def main(verbose: int) -> None:
 @domain_errors
 def report(
     orders: tuple[Path, ...],
-    mapping_spec: str,
+    mapping_spec: str | None,
     rates: Path | None,
     units: Path | None,
     settings_path: Path | None,
+    db: Path | None,
     as_of: date,
     period: str,
     out_dir: Path,
     formats: str,
 ) -> None:
-    """Write the weekly backlog report for one week's export.
+    """Write the weekly backlog report, from export files or from the store.
 
-    ORDERS are the export files (the lines file and any header or lookup files
-    the mapping names). Rows that cannot be used go to rejected-rows.csv in the
-    output folder, each with file, row, column and the fix.
+    With ORDERS (the lines file and any header or lookup files the mapping
+    names) the report describes that one export; rows that cannot be used go
+    to rejected-rows.csv in the output folder. With --db and no ORDERS it
+    describes an imported date, with history: movement, slips, what changed.
 
     Example: backlogdesk report orderdetails.csv orders.csv customers.csv
     products.csv employees.csv --mapping classicmodels --as-of 2005-05-31
     --period month --out report/
+
+    Example: backlogdesk report --db backlog.duckdb --as-of 2026-11-30 --out report/
     """
-    from backlogdesk.ingest.mapping import load_mapping
-    from backlogdesk.pipeline import Inputs, report_from_exports
+    from backlogdesk.pipeline import report_from_exports, report_from_store
     from backlogdesk.settings import load_settings
 
-    inputs = Inputs(load_mapping(mapping_spec), rates, units)
+    settings = load_settings(settings_path)
+    kind: Any = period
+    if not orders:
+        if db is None:
+            raise click.UsageError("Give export files (ORDERS) or --db STORE.")
+        _print_run(
+            report_from_store(db, as_of, kind, out_dir, _formats(formats), settings)
+        )
+        return
+    if db is not None:
+        raise click.UsageError(
+            "Give either export files or --db: to report a store's date, import "
+            "the files first (backlogdesk import) and report with --db only."
+        )
+    inputs = _inputs(mapping_spec, rates, units)
     run = report_from_exports(
-        list(orders),
-        inputs,
-        as_of,
-        period,  # type: ignore[arg-type]
-        out_dir,
-        _formats(formats),
-        load_settings(settings_path),
+        list(orders), inputs, as_of, kind, out_dir, _formats(formats), settings
     )
     _print_run(run)
+
+
+@main.command("import")
+@click.argument("orders", nargs=-1, required=True, type=click.Path(path_type=Path))
+@input_options
+@db_option
+@as_of_option(required=True)
+@click.option(
+    "--rejected",
+    "rejected_path",
+    type=click.Path(path_type=Path),
+    help="Rejected rows CSV. Default: rejected-rows-<as-of>.csv beside the store.",
+)
+@domain_errors
+def import_command(
+    orders: tuple[Path, ...],
+    mapping_spec: str | None,
+    rates: Path | None,
+    units: Path | None,
+    settings_path: Path | None,
+    db: Path | None,
+    as_of: date,
+    rejected_path: Path | None,
+) -> None:
+    """Add one week's export to the store as the snapshot of --as-of.
+
+    The store keeps a versioned line history: a line gets a new version only
+    when a planning-relevant field changes. Importing the same export again
+    changes nothing; an export older than the newest snapshot is refused.
+
+    Example: backlogdesk import orders-2026-11-30.csv --mapping my-erp.toml
+    --as-of 2026-11-30 --db backlog.duckdb
+    """
+    from backlogdesk.pipeline import import_exports
+    from backlogdesk.settings import load_settings
+
+    store_path = db or Path("backlog.duckdb")
+    rejected = rejected_path or store_path.with_name(f"rejected-rows-{as_of}.csv")
+    outcome, result = import_exports(
+        list(orders),
+        _inputs(mapping_spec, rates, units),
+        as_of,
+        load_settings(settings_path),
+        store_path,
+        rejected,
+    )
+    click.echo(
+        f"{result.read:,} rows read = {len(result.lines):,} accepted + "
+        f"{len(result.rejects):,} rejected"
+        + (f" (see {rejected})" if result.rejects else "")
+    )
+    click.echo(str(outcome))
+
+
+@main.group()
+def snapshots() -> None:
+    """See and undo the imports in a store.
+
+    Example: backlogdesk snapshots list --db backlog.duckdb
+    """
+
+
+@snapshots.command("list")
+@db_option
+@domain_errors
+def snapshots_list(db: Path | None) -> None:
+    """List the imported snapshots, oldest first.
+
+    Example: backlogdesk snapshots list --db backlog.duckdb
+    """
+    from backlogdesk.store.database import Store
+
+    with Store(_existing_store(db)) as store:
+        shown = store.snapshots()
+    if not shown:
+        click.echo("No snapshots imported yet.")
+    for snapshot in shown:
+        click.echo(f"{snapshot.as_of}  {snapshot.lines:>9,} lines  {snapshot.source}")
+
+
+@snapshots.command("drop")
+@click.argument("day", type=DateType())
+@db_option
+@domain_errors
+def snapshots_drop(day: date, db: Path | None) -> None:
+    """Undo the import of one date; the history reads as if it never happened.
+
+    Example: backlogdesk snapshots drop 2026-11-30 --db backlog.duckdb
+    """
+    from backlogdesk.store.database import Store
+    from backlogdesk.store.snapshots import drop_snapshot
+
+    with Store(_existing_store(db)) as store:
+        touched = drop_snapshot(store, day)
+    click.echo(f"dropped snapshot {day} ({touched:,} line versions adjusted)")
+
+
+def _existing_store(db: Path | None) -> Path:
+    path = db or Path("backlog.duckdb")
+    if not path.exists():
+        raise click.UsageError(f"{path}: no store here. Give --db STORE.")
+    return path
+
+
+def _inputs(mapping_spec: str | None, rates: Path | None, units: Path | None) -> Any:
+    from backlogdesk.ingest.mapping import load_mapping
+    from backlogdesk.pipeline import Inputs
+
+    if mapping_spec is None:
+        raise click.UsageError("--mapping is required with export files.")
+    return Inputs(load_mapping(mapping_spec), rates, units)
 
 
 @main.command()
@@ -188,7 +320,7 @@ def report(
 @domain_errors
 def check(
     orders: tuple[Path, ...],
-    mapping_spec: str,
+    mapping_spec: str | None,
     rates: Path | None,
     units: Path | None,
     settings_path: Path | None,
@@ -202,12 +334,11 @@ def check(
 
     Example: backlogdesk check order_lines.csv orders.csv --mapping my-erp.toml
     """
-    from backlogdesk.ingest.mapping import load_mapping
     from backlogdesk.ingest.rejects import problem_counts, write_rejects
-    from backlogdesk.pipeline import Inputs, ingest_exports
+    from backlogdesk.pipeline import ingest_exports
     from backlogdesk.settings import load_settings
 
-    inputs = Inputs(load_mapping(mapping_spec), rates, units)
+    inputs = _inputs(mapping_spec, rates, units)
     result = ingest_exports(
         list(orders), inputs, as_of or date.today(), load_settings(settings_path)
     )

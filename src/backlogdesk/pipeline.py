@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from backlogdesk.errors import ReportError
+from backlogdesk.errors import ReportError, StoreError
 from backlogdesk.ingest.conversions import load_rates, load_units
 from backlogdesk.ingest.lines import IngestContext, IngestResult, ingest_files
 from backlogdesk.ingest.mapping import Mapping
@@ -19,6 +19,7 @@ from backlogdesk.review import build_report
 from backlogdesk.settings import Settings
 from backlogdesk.store.database import Store
 from backlogdesk.store.schema import lines_to_arrow
+from backlogdesk.store.snapshots import ImportOutcome, import_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class ReportRun:
     """What a report run produced."""
 
     report: Report
-    ingest: IngestResult
+    ingest: IngestResult | None
     written: list[Path] = field(default_factory=list)
 
 
@@ -82,7 +83,10 @@ def report_from_exports(
             as_of,
             period,
             settings,
-            inputs=[InputCount(c.file, c.read, c.accepted, c.rejected) for c in result.counts],
+            inputs=[
+                InputCount(c.file, c.read, c.accepted, c.rejected)
+                for c in result.counts
+            ],
             rejected_file=rejected.name,
             notes=result.notes,
             source=f"{', '.join(p.name for p in paths)} (mapping {inputs.mapping.name})",
@@ -90,12 +94,60 @@ def report_from_exports(
     run = ReportRun(report, result, [rejected, store_path])
     run.written += write_formats(report, out_dir, formats)
     log.info(
-        "reported %s: %d lines read, %d rejected", as_of, result.read, len(result.rejects)
+        "reported %s: %d lines read, %d rejected",
+        as_of,
+        result.read,
+        len(result.rejects),
     )
     return run
 
 
-def write_formats(report: Report, out_dir: Path, formats: tuple[str, ...]) -> list[Path]:
+def import_exports(
+    paths: list[Path],
+    inputs: Inputs,
+    as_of: date,
+    settings: Settings,
+    db: Path,
+    rejected_path: Path,
+) -> tuple[ImportOutcome, IngestResult]:
+    """Add the exports as the snapshot of ``as_of`` to the store at ``db``."""
+    result = ingest_exports(paths, inputs, as_of, settings)
+    write_rejects(result.rejects, rejected_path)
+    source = ", ".join(p.name for p in paths)
+    with Store(db) as store:
+        outcome = import_snapshot(store, as_of, lines_to_arrow(result.lines), source)
+    return outcome, result
+
+
+def report_from_store(
+    db: Path,
+    as_of: date,
+    period: PeriodKind,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    settings: Settings,
+) -> ReportRun:
+    """Report from an existing store, as the business looked on ``as_of``."""
+    if not db.exists():
+        raise StoreError(
+            f"{db}: no store here. Import an export first (backlogdesk import)."
+        )
+    with Store(db) as store:
+        dates = store.snapshot_dates()
+        if as_of not in dates:
+            shown = ", ".join(str(d) for d in dates[-8:]) or "none"
+            raise StoreError(
+                f"{db} has no snapshot dated {as_of}. Latest snapshots: {shown}."
+            )
+        snapshot = next(s for s in store.snapshots() if s.as_of == as_of)
+        report = build_report(store, as_of, period, settings, source=snapshot.source)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return ReportRun(report, None, write_formats(report, out_dir, formats))
+
+
+def write_formats(
+    report: Report, out_dir: Path, formats: tuple[str, ...]
+) -> list[Path]:
     """Render ``report`` in each requested format into ``out_dir``."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:

@@ -8,7 +8,7 @@ from typing import Any
 
 from backlogdesk import __version__
 from backlogdesk.definitions import DEFINITIONS
-from backlogdesk.metrics.classify import aging_band_order, classify
+from backlogdesk.metrics.classify import aging_band_order
 from backlogdesk.metrics.numbers import bucket_boxes, headline_boxes
 from backlogdesk.metrics.orders import late_orders
 from backlogdesk.metrics.quality import quality_issues
@@ -22,6 +22,7 @@ from backlogdesk.reports.model import (
     Report,
     Table,
 )
+from backlogdesk.review_history import build_history, classified_as_of
 from backlogdesk.settings import Settings
 from backlogdesk.store.database import Store
 
@@ -40,7 +41,7 @@ def build_report(
 ) -> Report:
     """Classify the lines valid on ``as_of`` and assemble every section."""
     period = period_containing(as_of, period_kind)
-    classified = classify(store.lines_as_of(as_of), as_of, period, settings).cache()
+    classified = classified_as_of(store, as_of, period, settings).cache()
     open_lines = classified.filter(classified.is_open).cache()
 
     numbers = headline_boxes(open_lines)
@@ -65,13 +66,19 @@ def build_report(
         notes=notes or [],
         source=source,
         generated_by=f"Backlog Desk {__version__}",
+        history=build_history(store, classified, as_of, period_kind, settings),
     )
-    log.info("built report as of %s: %d open lines", as_of, numbers["open_orders"].lines)
+    log.info(
+        "built report as of %s: %d open lines", as_of, numbers["open_orders"].lines
+    )
     return report
 
 
 def _splits(open_lines: Any, settings: Settings) -> list[Table]:
-    orders = {"by_aging_band": aging_band_order(settings)}
+    orders = {
+        "by_aging_band": aging_band_order(settings),
+        "by_slip_count": ["0", "1", "2", "3 or more"],
+    }
     return [
         split_table(open_lines, name, title, key, label, orders.get(name))
         for name, title, key, label in SPLITS

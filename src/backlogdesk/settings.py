@@ -47,6 +47,13 @@ REGISTRY: tuple[Setting, ...] = (
         "A line without movement for more than this many days is aging.",
     ),
     Setting(
+        "stale_after_days_by_group",
+        {},
+        "days per product group",
+        "Aging threshold per product group where lead times differ, e.g. "
+        '{ "Gearboxes" = 60 }; other groups use stale_after_days.',
+    ),
+    Setting(
         "pending_max_days",
         14,
         "days",

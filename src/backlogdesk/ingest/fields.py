@@ -72,11 +72,10 @@ FIELDS: tuple[Field, ...] = (
     Field("currency", "text", False, "ISO currency of price and amount."),
     Field("status", "status", True, "Line status after the value map.", STATUSES),
     Field("order_status", "status", False, "Order header status.", STATUSES),
-    Field(
-        "block_reason", "choice", False, "Why a line is blocked.", BLOCK_REASONS
-    ),
+    Field("block_reason", "choice", False, "Why a line is blocked.", BLOCK_REASONS),
     Field("comments", "text", False, "Free text from the ERP."),
     Field("agreement_id", "text", False, "Frame agreement a call-off belongs to."),
+    Field("delay_reason", "text", False, "ERP reason code for a date change."),
 )
 
 FIELD_BY_NAME = {field.name: field for field in FIELDS}

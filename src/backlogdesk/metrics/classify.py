@@ -153,7 +153,23 @@ def _aging(t: Any, as_of: date, settings: Settings) -> Any:
         *branches,
         else_=f"over {bounds[-1]} days",
     )
-    return t.mutate(days_since_movement=days.cast("int64"), aging_band=band)
+    threshold = _stale_threshold(t, settings)
+    return t.mutate(
+        days_since_movement=days.cast("int64"),
+        aging_band=band,
+        stale_after_days=threshold,
+        aging=(days > threshold).fill_null(False),
+    )
+
+
+def _stale_threshold(t: Any, settings: Settings) -> Any:
+    """The aging threshold of each line: its product group's, else the default."""
+    default = int(settings["stale_after_days"])
+    by_group: dict[str, int] = dict(settings["stale_after_days_by_group"])
+    if not by_group:
+        return ibis.literal(default, type="int64")
+    branches = [(t.product_group == group, days) for group, days in by_group.items()]
+    return ibis.cases(*branches, else_=default).cast("int64")
 
 
 def _iso_week_key(day: Any) -> Any:

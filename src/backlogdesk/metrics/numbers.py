@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-
 from backlogdesk.reports.model import BUCKET_NAMES, Box
 
 ZERO = Decimal(0)
@@ -69,9 +68,12 @@ def bucket_boxes(open_lines: Any) -> tuple[dict[str, Box], dict[str, Box]]:
     bucket = open_lines.bucket
     conditions = {name: bucket.fill_null("") == name for name in BUCKET_NAMES}
     past_due = {
-        name: (bucket.fill_null("") == name) & open_lines.past_due for name in ("A", "B")
+        name: (bucket.fill_null("") == name) & open_lines.past_due
+        for name in ("A", "B")
     }
-    boxes = collect_boxes(open_lines, conditions | {f"due_{k}": v for k, v in past_due.items()})
+    boxes = collect_boxes(
+        open_lines, conditions | {f"due_{k}": v for k, v in past_due.items()}
+    )
     buckets = {name: boxes[name] for name in BUCKET_NAMES}
     overdue = {name: boxes[f"due_{name}"] for name in ("A", "B")}
     return buckets, overdue

@@ -36,7 +36,11 @@ def late_orders(open_lines: Any) -> Table:
         owner=goods.owner.max(),
     )
     late = grouped.filter(grouped.late_lines > 0)
-    rows = late.order_by([late.max_days_late.desc(), late.order_id]).to_pyarrow().to_pylist()
+    rows = (
+        late.order_by([late.max_days_late.desc(), late.order_id])
+        .to_pyarrow()
+        .to_pylist()
+    )
     return Table(
         "late_orders",
         "Late orders (days late = the latest open line, never a sum)",

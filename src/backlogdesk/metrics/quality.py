@@ -19,7 +19,9 @@ OVER_COLUMNS = (
 )
 
 
-def quality_issues(classified: Any, open_lines: Any, settings: Settings) -> list[QualityIssue]:
+def quality_issues(
+    classified: Any, open_lines: Any, settings: Settings
+) -> list[QualityIssue]:
     """Every data-quality lane, including the empty ones (zero is news too)."""
     o = open_lines
     issues = [
@@ -34,7 +36,8 @@ def quality_issues(classified: Any, open_lines: Any, settings: Settings) -> list
             o.filter(o.last_movement_date.isnull()),
         ),
         _issue(
-            "no_price", "Open lines without price or amount (value counted as 0)",
+            "no_price",
+            "Open lines without price or amount (value counted as 0)",
             o.filter(~o.has_price),
         ),
         _issue(
@@ -55,7 +58,9 @@ def quality_issues(classified: Any, open_lines: Any, settings: Settings) -> list
     ]
     if settings["owner_required"]:
         issues.append(
-            _issue("no_owner", "Open lines without an owner", o.filter(o.owner.isnull()))
+            _issue(
+                "no_owner", "Open lines without an owner", o.filter(o.owner.isnull())
+            )
         )
     return issues
 

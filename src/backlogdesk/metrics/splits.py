@@ -21,6 +21,7 @@ SPLITS = (
     ("by_ship_week", "By ship week", "ship_week", "Ship week"),
     ("by_ship_month", "By ship month", "ship_month", "Ship month"),
     ("by_aging_band", "By days since last movement", "aging_band", "Aging band"),
+    ("by_slip_count", "By number of slips", "slip_band", "Slips"),
     ("by_block_reason", "Blocked lines by reason", "block_reason", "Block reason"),
     ("by_product_group", "By product group", "product_group", "Product group"),
     ("by_customer", "By customer", "customer_name", "Customer"),
@@ -28,7 +29,12 @@ SPLITS = (
 
 
 def split_table(
-    open_lines: Any, name: str, title: str, key: str, label: str, order: list[str] | None
+    open_lines: Any,
+    name: str,
+    title: str,
+    key: str,
+    label: str,
+    order: list[str] | None,
 ) -> Table:
     """Open lines grouped by ``key``; empty keys show as '(none)'."""
     t = open_lines

@@ -22,6 +22,7 @@ LINE_COLUMNS = (
     Column("days_late", "Days late", "int"),
     Column("last_movement_date", "Last movement", "date"),
     Column("block_reason", "Block reason"),
+    Column("slips", "Slips", "int"),
     Column("owner", "Owner"),
 )
 
@@ -36,6 +37,8 @@ FULL_COLUMNS = (
     Column("order_date", "Order date", "date"),
     Column("confirmed_date", "Confirmed date", "date"),
     Column("estimated_date", "Estimated date", "date"),
+    Column("ship_week", "Ship week"),
+    Column("ship_month", "Ship month"),
     Column("ordered_qty", "Ordered", "qty"),
     Column("shipped_qty", "Shipped", "qty"),
     Column("open_qty", "Open qty", "qty"),
@@ -48,6 +51,15 @@ FULL_COLUMNS = (
     Column("undated", "Undated", "flag"),
     Column("aging_band", "Aging band"),
     Column("comments", "Comments"),
+    Column("first_seen", "First seen", "date"),
+    Column("days_since_movement", "Days since movement", "int"),
+    Column("slips", "Slips", "int"),
+    Column("pull_ins", "Pull-ins", "int"),
+    Column("days_slipped", "Days slipped", "int"),
+    Column("latest_move_from", "Latest move from", "date"),
+    Column("latest_move_to", "Latest move to", "date"),
+    Column("repeat_slip", "Repeat slip", "flag"),
+    Column("third_strike", "Third strike", "flag"),
     Column("source_file", "File"),
     Column("source_row", "Row", "int"),
 )
@@ -55,9 +67,9 @@ FULL_COLUMNS = (
 SELECTED = tuple(dict.fromkeys(c.key for c in FULL_COLUMNS))
 
 
-def rows_of(t: Any) -> list[dict[str, Any]]:
-    """Open lines as dicts, largest open value first, then by line key."""
-    ordered = t.order_by([t.open_value.desc(), t.line_key])
+def rows_of(t: Any, first: list[Any] | None = None) -> list[dict[str, Any]]:
+    """Open lines as dicts: by ``first`` keys, then largest value, then line key."""
+    ordered = t.order_by([*(first or []), t.open_value.desc(), t.line_key])
     result: list[dict[str, Any]] = ordered.select(*SELECTED).to_pyarrow().to_pylist()
     return result
 
@@ -67,7 +79,9 @@ def triage_tables(open_lines: Any, as_of: date, settings: Settings) -> list[Tabl
     t = open_lines
     stale = int(settings["stale_after_days"])
     pending_max = int(settings["pending_max_days"])
-    pending_age = t.order_date.isnull() | (t.order_date < _days_before(as_of, pending_max))
+    pending_age = t.order_date.isnull() | (
+        t.order_date < _days_before(as_of, pending_max)
+    )
     sections = (
         ("blocked", "Blocked (bucket D)", t.status_class == "blocked", ""),
         (
@@ -91,8 +105,15 @@ def triage_tables(open_lines: Any, as_of: date, settings: Settings) -> list[Tabl
         (
             "aging",
             f"No movement for more than {stale} days",
-            t.days_since_movement > stale,
-            "From the export's last-movement date.",
+            t.aging,
+            "Thresholds per product group where set (stale_after_days_by_group).",
+        ),
+        (
+            "repeat_slips",
+            "Repeat slips (ship date moved later twice or more)",
+            t.repeat_slip,
+            "Third strike (three slips or more): expedite, renegotiate, swap or "
+            "de-scope.",
         ),
         (
             "future_dated",
@@ -104,9 +125,9 @@ def triage_tables(open_lines: Any, as_of: date, settings: Settings) -> list[Tabl
     tables = []
     for name, title, condition, note in sections:
         selected = t.filter(condition.fill_null(False))
-        if name == "pending":
-            selected = selected.order_by(pending_age.desc())
-        tables.append(Table(name, title, LINE_COLUMNS, rows_of(selected), note))
+        first = {"pending": [pending_age.desc()], "repeat_slips": [t.slips.desc()]}
+        rows = rows_of(selected, first.get(name))
+        tables.append(Table(name, title, LINE_COLUMNS, rows, note))
     return tables
 
 

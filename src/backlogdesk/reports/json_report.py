@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from backlogdesk.reports.model import Box, Report, Table
+from backlogdesk.reports.model import Box, Bridge, Conversion, History, Report, Table
 
 SCHEMA_VERSION = 1
 
@@ -67,6 +67,64 @@ def report_document(report: Report) -> dict[str, Any]:
         "definitions": dict(report.definitions),
         "settings": report.settings,
         "notes": report.notes,
+        "history": None if report.history is None else _history(report.history),
+    }
+
+
+def _history(history: History) -> dict[str, Any]:
+    bridge = history.bridge
+    conversion = history.conversion
+    return {
+        "snapshots": [day.isoformat() for day in history.snapshots],
+        "previous": None if history.previous is None else history.previous.isoformat(),
+        "changes": {
+            row["kind"]: {"title": row["title"], "lines": row["lines"]}
+            for row in history.changes_summary
+        },
+        "changed_lines": {table.name: _rows(table) for table in history.changes},
+        "bridge": None if bridge is None else _bridge(bridge),
+        "conversion": None if conversion is None else _conversion(conversion),
+        "conversion_note": history.conversion_note,
+    }
+
+
+def _bridge(bridge: Bridge) -> dict[str, Any]:
+    return {
+        "previous": bridge.previous.isoformat(),
+        "opening": {"lines": bridge.opening_lines, "value": money_text(bridge.opening)},
+        "steps": [
+            {
+                "step": s.step,
+                "title": s.title,
+                "lines": s.lines,
+                "value": money_text(s.value),
+            }
+            for s in bridge.steps
+        ],
+        "closing": {"lines": bridge.closing_lines, "value": money_text(bridge.closing)},
+        "lines": _rows(bridge.lines),
+    }
+
+
+def _conversion(conversion: Conversion) -> dict[str, Any]:
+    return {
+        "period": conversion.period_key,
+        "start_import": conversion.start_import.isoformat(),
+        "end_import": conversion.end_import.isoformat(),
+        "total": {
+            "lines": conversion.total_lines,
+            "value": money_text(conversion.total_value),
+        },
+        "outcomes": {
+            o["outcome"]: {
+                "title": o["title"],
+                "lines": o["lines"],
+                "value": money_text(o["value"]),
+            }
+            for o in conversion.outcomes
+        },
+        "slip_reasons": _rows(conversion.slip_reasons),
+        "block_reasons": _rows(conversion.block_reasons),
     }
 
 
@@ -124,7 +182,11 @@ def _encode(value: Any) -> Any:
 def render_json(report: Report) -> str:
     """The JSON text of ``report`` (sorted keys, so runs compare byte for byte)."""
     return json.dumps(
-        report_document(report), default=_encode, indent=2, ensure_ascii=False, sort_keys=True
+        report_document(report),
+        default=_encode,
+        indent=2,
+        ensure_ascii=False,
+        sort_keys=True,
     )
 
 

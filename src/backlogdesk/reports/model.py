@@ -99,6 +99,56 @@ class QualityIssue:
     table: Table
 
 
+@dataclass(frozen=True)
+class BridgeStep:
+    """One step of the backlog bridge: its name, title, lines and value."""
+
+    step: str
+    title: str
+    lines: int
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """Sales backlog from the previous import to this one, reconciling to the cent."""
+
+    previous: date
+    opening: Decimal
+    opening_lines: int
+    steps: list[BridgeStep]
+    closing: Decimal
+    closing_lines: int
+    lines: Table
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """What stood in A and B at a finished period's first import, and its fate."""
+
+    period_key: str
+    start_import: date
+    end_import: date
+    total_lines: int
+    total_value: Decimal
+    outcomes: list[dict[str, Any]]
+    slip_reasons: Table
+    block_reasons: Table
+
+
+@dataclass
+class History:
+    """The sections only the weekly history can give."""
+
+    snapshots: list[date]
+    previous: date | None
+    changes_summary: list[dict[str, Any]]
+    changes: list[Table]
+    bridge: Bridge | None
+    conversion: Conversion | None
+    conversion_note: str = ""
+
+
 @dataclass
 class Report:
     """The weekly backlog report, built once and rendered many ways."""
@@ -122,6 +172,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
     source: str = ""
     generated_by: str = ""
+    history: History | None = None
 
     def __repr__(self) -> str:
         box = self.numbers["open_orders"]

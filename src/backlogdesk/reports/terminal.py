@@ -24,8 +24,12 @@ def print_summary(report: Report, console: Console) -> None:
         f"({report.period.start} to {report.period.end}), values in {report.currency}"
     )
     console.print(_numbers_table(report))
-    for name, item in report.not_provided.items():
+    for item in report.not_provided.values():
         console.print(f"{item.title}: {item.reason}")
+    if not report.inputs:
+        console.print(f"From the store: snapshot {report.as_of} ({report.source})")
+        _print_history(report, console)
+        return
     console.print(
         f"Input rows: {report.read:,} read = {report.read - report.rejected:,} "
         f"accepted + {report.rejected:,} rejected"
@@ -60,3 +64,20 @@ def _money(value: Decimal) -> str:
 def _qty(value: Decimal) -> str:
     text = f"{value:,.4f}".rstrip("0").rstrip(".")
     return text or "0"
+
+
+def _print_history(report: Report, console: Console) -> None:
+    history = report.history
+    if history is None:
+        return
+    changes = ", ".join(
+        f"{row['lines']:,} {row['kind'].replace('_', ' ')}"
+        for row in history.changes_summary
+        if row["lines"]
+    )
+    console.print(f"Since {history.previous}: {changes or 'no changes'}")
+    if history.bridge is not None:
+        bridge = history.bridge
+        console.print(
+            f"Backlog bridge: {_money(bridge.opening)} -> {_money(bridge.closing)}"
+        )

@@ -1,13 +1,16 @@
 """The store database: a DuckDB file (the embedded default) opened through Ibis.
 
 It keeps one row per line version: a version is valid from the snapshot that
-brought it until the snapshot that changed or closed it. A single export is a
-store with one snapshot.
+brought it until the snapshot that changed or closed it (``valid_to``, exclusive;
+empty while current). A new version starts only when a planning-relevant field
+changes, so a year of weekly imports grows with the changes, not with
+imports x lines. Schema changes are named migrations recorded in the store.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,12 +19,9 @@ from typing import Any
 import pyarrow as pa
 
 from backlogdesk.errors import StoreError
-from backlogdesk.store.schema import LINE_COLUMNS
+from backlogdesk.store.schema import LINE_COLUMNS, PLANNING_FIELDS
 
 log = logging.getLogger(__name__)
-
-SCHEMA_VERSION = 1
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, "create snapshots and line versions"),)
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,11 @@ class Store:
         try:
             self.con: Any = ibis.duckdb.connect(self.path)
         except Exception as exc:
-            raise StoreError(f"{self.path}: cannot open the store ({exc}).") from exc
-        self._migrate()
+            raise StoreError(
+                f"{self.path}: cannot open the store ({exc}). Is another Backlog "
+                "Desk process using it?"
+            ) from exc
+        migrate(self)
 
     def __enter__(self) -> Store:
         return self
@@ -62,56 +65,43 @@ class Store:
         """Close the database connection."""
         self.con.disconnect()
 
-    def _sql(self, sql: str, params: list[Any] | None = None) -> Any:
-        return self.con.con.execute(sql, params or [])
-
-    def _migrate(self) -> None:
-        self._sql(
-            "create table if not exists schema_migrations ("
-            "version integer primary key, name varchar, applied_at timestamp)"
-        )
-        done = {row[0] for row in self._sql("select version from schema_migrations").fetchall()}
-        for version, name in MIGRATIONS:
-            if version not in done:
-                _MIGRATION_SQL[version](self)
-                self._sql(
-                    "insert into schema_migrations values (?, ?, current_timestamp)",
-                    [version, name],
-                )
-                log.info("store %s: applied migration %d (%s)", self.path, version, name)
+    def sql(self, sql: str, params: list[Any] | None = None) -> list[Any]:
+        """Run one statement on the DuckDB connection and fetch all its rows."""
+        rows: list[Any] = self.con.con.execute(sql, params or []).fetchall()
+        return rows
 
     def snapshots(self) -> list[Snapshot]:
         """Imported snapshots, oldest first."""
-        rows = self._sql(
-            "select as_of, lines, source from snapshots order by as_of"
-        ).fetchall()
+        rows = self.sql("select as_of, lines, source from snapshots order by as_of")
         return [Snapshot(row[0], row[1], row[2]) for row in rows]
 
-    def replace_with_single_snapshot(self, as_of: date, lines: pa.Table, source: str) -> None:
-        """Make the store hold exactly one snapshot: these lines as of ``as_of``."""
-        self._sql("begin transaction")
-        try:
-            self._sql("delete from line_versions")
-            self._sql("delete from snapshots")
-            self._insert_versions(lines, as_of)
-            self._sql(
-                "insert into snapshots values (?, ?, ?, current_timestamp)",
-                [as_of, lines.num_rows, source],
-            )
-            self._sql("commit")
-        except Exception:
-            self._sql("rollback")
-            raise
+    def snapshot_dates(self) -> list[date]:
+        """As-of dates of the imported snapshots, oldest first."""
+        return [snapshot.as_of for snapshot in self.snapshots()]
 
-    def _insert_versions(self, lines: pa.Table, as_of: date) -> None:
-        staged = lines.append_column(
-            "valid_from", pa.array([as_of] * lines.num_rows, pa.date32())
-        ).append_column("valid_to", pa.nulls(lines.num_rows, pa.date32()))
-        self.con.con.register("staged_lines", staged)
+    def previous_snapshot(self, as_of: date) -> date | None:
+        """The latest snapshot date before ``as_of``, if any."""
+        earlier = [day for day in self.snapshot_dates() if day < as_of]
+        return earlier[-1] if earlier else None
+
+    def in_transaction(self, work: Callable[[], Any]) -> Any:
+        """Run ``work`` atomically: all of it is kept, or none of it."""
+        self.sql("begin transaction")
         try:
-            self._sql("insert into line_versions by name select * from staged_lines")
-        finally:
-            self.con.con.unregister("staged_lines")
+            outcome = work()
+        except BaseException:
+            self.sql("rollback")
+            raise
+        self.sql("commit")
+        return outcome
+
+    def stage(self, name: str, table: pa.Table) -> None:
+        """Make an Arrow table visible to SQL as ``name`` for this connection."""
+        self.con.con.register(name, table)
+
+    def unstage(self, name: str) -> None:
+        """Forget a staged Arrow table."""
+        self.con.con.unregister(name)
 
     def lines_as_of(self, as_of: date) -> Any:
         """An Ibis table of the line versions valid on ``as_of``."""
@@ -121,20 +111,26 @@ class Store:
         )
         return versions.filter(valid)
 
+    def versions(self) -> Any:
+        """An Ibis table of every line version."""
+        return self.con.table("line_versions")
 
-def _create_v1(store: Store) -> None:
-    columns = ", ".join(f"{name} {_duck_type(kind)}" for name, kind in LINE_COLUMNS)
-    store._sql(
-        "create table snapshots (as_of date primary key, lines bigint, "
-        "source varchar, imported_at timestamp)"
-    )
-    store._sql(
-        f"create table line_versions ({columns}, valid_from date not null, "
-        "valid_to date)"
-    )
+    def replace_with_single_snapshot(
+        self, as_of: date, lines: pa.Table, source: str
+    ) -> None:
+        """Make the store hold exactly one snapshot: these lines as of ``as_of``."""
+        from backlogdesk.store.snapshots import import_snapshot
+
+        def clear() -> None:
+            self.sql("delete from line_versions")
+            self.sql("delete from snapshots")
+
+        self.in_transaction(clear)
+        import_snapshot(self, as_of, lines, source)
 
 
-def _duck_type(kind: pa.DataType) -> str:
+def duck_type(kind: pa.DataType) -> str:
+    """The DuckDB column type for an Arrow type of the store's schema."""
     if pa.types.is_decimal(kind):
         return f"decimal({kind.precision}, {kind.scale})"
     if pa.types.is_date32(kind):
@@ -144,4 +140,83 @@ def _duck_type(kind: pa.DataType) -> str:
     return "varchar"
 
 
-_MIGRATION_SQL = {1: _create_v1}
+# Columns that later migrations add; the first migration must not create them.
+ADDED_LATER = ("delay_reason",)
+
+
+def _create_tables(store: Store) -> None:
+    columns = ", ".join(
+        f"{name} {duck_type(kind)}"
+        for name, kind in LINE_COLUMNS
+        if name not in ADDED_LATER
+    )
+    store.sql(
+        "create table snapshots (as_of date primary key, lines bigint, "
+        "source varchar, imported_at timestamp)"
+    )
+    store.sql(
+        f"create table line_versions ({columns}, valid_from date not null, "
+        "valid_to date)"
+    )
+
+
+def _add_fingerprints(store: Store) -> None:
+    """Version 2: a hash of the planning fields per version, and of each export."""
+    store.sql("alter table line_versions add column plan_hash varchar")
+    store.sql("alter table snapshots add column fingerprint varchar")
+    store.sql(f"update line_versions set plan_hash = {plan_hash_sql()}")
+    store.sql(
+        "create index if not exists line_versions_key on line_versions (line_key)"
+    )
+
+
+def _add_delay_reason(store: Store) -> None:
+    """Version 3: the ERP's reason for a date change, for slip reason counts."""
+    store.sql("alter table line_versions add column delay_reason varchar")
+
+
+def plan_hash_sql(prefix: str = "") -> str:
+    """SQL for the hash of a line's planning-relevant fields."""
+    parts = ", ".join(
+        f"coalesce(cast({prefix}{name} as varchar), '~')" for name in PLANNING_FIELDS
+    )
+    return f"md5(concat_ws('|', {parts}))"
+
+
+MIGRATIONS: tuple[tuple[int, str, Callable[[Store], None]], ...] = (
+    (1, "create snapshots and line versions", _create_tables),
+    (2, "add planning and export fingerprints", _add_fingerprints),
+    (3, "add delay reason", _add_delay_reason),
+)
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def migrate(store: Store, up_to: int = SCHEMA_VERSION) -> None:
+    """Apply the named migrations the store has not had yet, in order."""
+    store.sql(
+        "create table if not exists schema_migrations ("
+        "version integer primary key, name varchar, applied_at timestamp)"
+    )
+    done = {row[0] for row in store.sql("select version from schema_migrations")}
+    if done and max(done) > SCHEMA_VERSION:
+        raise StoreError(
+            f"{store.path}: the store has schema version {max(done)}, newer than "
+            f"this Backlog Desk knows ({SCHEMA_VERSION}). Upgrade Backlog Desk."
+        )
+    for version, name, apply in MIGRATIONS:
+        if version in done or version > up_to:
+            continue
+
+        def step(
+            apply: Callable[[Store], None] = apply,
+            version: int = version,
+            name: str = name,
+        ) -> None:
+            apply(store)
+            store.sql(
+                "insert into schema_migrations values (?, ?, current_timestamp)",
+                [version, name],
+            )
+
+        store.in_transaction(step)
+        log.info("store %s: applied migration %d (%s)", store.path, version, name)

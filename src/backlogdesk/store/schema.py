@@ -50,6 +50,25 @@ LINE_COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
     ("block_reason", TEXT),
     ("comments", TEXT),
     ("agreement_id", TEXT),
+    ("delay_reason", TEXT),
+)
+
+# A change in any of these makes a new line version (and counts as movement).
+PLANNING_FIELDS: tuple[str, ...] = (
+    "ordered_qty",
+    "shipped_qty",
+    "requested_date",
+    "confirmed_date",
+    "estimated_date",
+    "date_confidence",
+    "status",
+    "order_status",
+    "block_reason",
+    "unit_price",
+    "discount",
+    "net_price",
+    "line_amount",
+    "currency",
 )
 
 LINE_SCHEMA = pa.schema([pa.field(name, kind) for name, kind in LINE_COLUMNS])

@@ -370,38 +370,28 @@ def check(
     type=click.Path(path_type=Path),
     default=Path("backlog-demo"),
     show_default=True,
-    help="Folder for the demo export and report.",
+    help="Folder for the demo exports, store and report.",
 )
 @as_of_option(required=False)
 @period_option
+@click.option("--weeks", default=26, show_default=True, help="Weekly imports to make.")
 @click.option("--seed", default=7, show_default=True, help="Seed of the demo company.")
 @domain_errors
-def demo(out_dir: Path, as_of: date | None, period: str, seed: int) -> None:
-    """Generate a manufacturer's order book and write its full report.
+def demo(out_dir: Path, as_of: date | None, period: str, weeks: int, seed: int) -> None:
+    """Generate a manufacturer's weekly exports, import them, write the report.
 
-    The export files land in OUT/export; the report (HTML, Excel, JSON) and the
-    rejected rows in OUT. The same seed and date always give the same files.
+    The weekly exports land in OUT/exports, the store in OUT/demo.duckdb, the
+    report of the last week (HTML, Excel, JSON) and its rejected rows in OUT.
+    The same seed and date always give the same files.
 
     Example: backlogdesk demo --out backlog-demo
     """
-    from backlogdesk.demo.export import write_demo_export
-    from backlogdesk.ingest.mapping import load_mapping
-    from backlogdesk.pipeline import FORMATS, Inputs, report_from_exports
-    from backlogdesk.settings import Settings
+    from backlogdesk.pipeline import run_demo
 
-    day = as_of or DEMO_AS_OF
-    export = write_demo_export(out_dir / "export", day, seed)
-    inputs = Inputs(load_mapping("demo"), rates=export.rates)
-    run = report_from_exports(
-        export.order_files,
-        inputs,
-        day,
-        period,  # type: ignore[arg-type]
-        out_dir,
-        FORMATS,
-        Settings.defaults(),
-    )
+    kind: Any = period
+    run = run_demo(out_dir, as_of or DEMO_AS_OF, kind, weeks, seed)
     _print_run(run)
+    click.echo(f"Open {out_dir / f'backlog-{run.report.as_of}.html'} in a browser.")
 
 
 @main.command("settings")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -113,9 +113,12 @@ def import_exports(
     """Add the exports as the snapshot of ``as_of`` to the store at ``db``."""
     result = ingest_exports(paths, inputs, as_of, settings)
     write_rejects(result.rejects, rejected_path)
-    source = ", ".join(p.name for p in paths)
+    source = f"{', '.join(p.name for p in paths)} (mapping {inputs.mapping.name})"
+    counts = [asdict(count) for count in result.counts]
     with Store(db) as store:
-        outcome = import_snapshot(store, as_of, lines_to_arrow(result.lines), source)
+        outcome = import_snapshot(
+            store, as_of, lines_to_arrow(result.lines), source, counts, str(rejected_path)
+        )
     return outcome, result
 
 
@@ -140,7 +143,15 @@ def report_from_store(
                 f"{db} has no snapshot dated {as_of}. Latest snapshots: {shown}."
             )
         snapshot = next(s for s in store.snapshots() if s.as_of == as_of)
-        report = build_report(store, as_of, period, settings, source=snapshot.source)
+        report = build_report(
+            store,
+            as_of,
+            period,
+            settings,
+            inputs=[InputCount(**count) for count in snapshot.inputs],
+            rejected_file=snapshot.rejected_file,
+            source=snapshot.source,
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     return ReportRun(report, None, write_formats(report, out_dir, formats))
 
@@ -174,3 +185,25 @@ def _writer(fmt: str) -> Callable[[Report, Path], Path]:
     from backlogdesk.reports.json_report import write_json
 
     return write_json
+
+
+def run_demo(
+    out_dir: Path, last_as_of: date, period: PeriodKind, weeks: int, seed: int
+) -> ReportRun:
+    """Write the demo company's weekly exports, import them all, and report."""
+    from backlogdesk.demo.history import write_demo_history
+    from backlogdesk.ingest.mapping import load_mapping
+
+    settings = Settings.defaults()
+    mapping = load_mapping("demo")
+    db = out_dir / "demo.duckdb"
+    if db.exists():
+        db.unlink()
+    rejected = out_dir / REJECTED_NAME
+    for export in write_demo_history(out_dir / "exports", last_as_of, weeks, seed):
+        inputs = Inputs(mapping, rates=export.rates_path)
+        outcome, _ = import_exports(
+            export.export_paths, inputs, export.as_of, settings, db, rejected
+        )
+        log.info("demo: %s", outcome)
+    return report_from_store(db, last_as_of, period, out_dir, FORMATS, settings)

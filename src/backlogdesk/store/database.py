@@ -9,9 +9,10 @@ imports x lines. Schema changes are named migrations recorded in the store.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,8 @@ class Snapshot:
     as_of: date
     lines: int
     source: str
+    inputs: list[dict[str, Any]] = field(default_factory=list)
+    rejected_file: str | None = None
 
     def __repr__(self) -> str:
         return f"<Snapshot {self.as_of} lines={self.lines}>"
@@ -72,8 +75,14 @@ class Store:
 
     def snapshots(self) -> list[Snapshot]:
         """Imported snapshots, oldest first."""
-        rows = self.sql("select as_of, lines, source from snapshots order by as_of")
-        return [Snapshot(row[0], row[1], row[2]) for row in rows]
+        rows = self.sql(
+            "select as_of, lines, source, inputs, rejected_file from snapshots "
+            "order by as_of"
+        )
+        return [
+            Snapshot(row[0], row[1], row[2], json.loads(row[3] or "[]"), row[4])
+            for row in rows
+        ]
 
     def snapshot_dates(self) -> list[date]:
         """As-of dates of the imported snapshots, oldest first."""
@@ -175,6 +184,12 @@ def _add_delay_reason(store: Store) -> None:
     store.sql("alter table line_versions add column delay_reason varchar")
 
 
+def _add_input_counts(store: Store) -> None:
+    """Version 4: each snapshot remembers its rows read and rejected."""
+    store.sql("alter table snapshots add column inputs varchar")
+    store.sql("alter table snapshots add column rejected_file varchar")
+
+
 def plan_hash_sql(prefix: str = "") -> str:
     """SQL for the hash of a line's planning-relevant fields."""
     parts = ", ".join(
@@ -187,6 +202,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Store], None]], ...] = (
     (1, "create snapshots and line versions", _create_tables),
     (2, "add planning and export fingerprints", _add_fingerprints),
     (3, "add delay reason", _add_delay_reason),
+    (4, "add input counts to snapshots", _add_input_counts),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

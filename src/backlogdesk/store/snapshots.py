@@ -9,9 +9,11 @@ then import in date order), so the history is never silently rewritten.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pyarrow as pa
 
@@ -68,9 +70,18 @@ def fingerprint(lines: pa.Table) -> str:
 
 
 def import_snapshot(
-    store: Store, as_of: date, lines: pa.Table, source: str
+    store: Store,
+    as_of: date,
+    lines: pa.Table,
+    source: str,
+    inputs: list[dict[str, Any]] | None = None,
+    rejected_file: str | None = None,
 ) -> ImportOutcome:
-    """Add ``lines`` as the snapshot of ``as_of`` to the history."""
+    """Add ``lines`` as the snapshot of ``as_of`` to the history.
+
+    ``inputs`` (rows read, accepted and rejected per file) and the rejected-rows
+    file name are kept with the snapshot, so a later report can show them.
+    """
     print_ = fingerprint(lines)
     existing = store.sql("select fingerprint from snapshots where as_of = ?", [as_of])
     if existing:
@@ -89,9 +100,15 @@ def import_snapshot(
         )
 
     store.stage(STAGED, lines)
+    record = {
+        "source": source,
+        "fingerprint": print_,
+        "inputs": json.dumps(inputs or []),
+        "rejected_file": rejected_file,
+    }
     try:
         outcome: ImportOutcome = store.in_transaction(
-            lambda: _append(store, as_of, lines.num_rows, source, print_)
+            lambda: _append(store, as_of, lines.num_rows, record)
         )
     finally:
         store.unstage(STAGED)
@@ -100,7 +117,7 @@ def import_snapshot(
 
 
 def _append(
-    store: Store, as_of: date, count: int, source: str, print_: str
+    store: Store, as_of: date, count: int, record: dict[str, Any]
 ) -> ImportOutcome:
     store.sql(
         f"create temp table incoming as select *, {plan_hash_sql()} as plan_hash "
@@ -136,9 +153,16 @@ def _append(
             [as_of],
         )
         store.sql(
-            "insert into snapshots (as_of, lines, source, imported_at, fingerprint) "
-            "values (?, ?, ?, current_timestamp, ?)",
-            [as_of, count, source, print_],
+            "insert into snapshots (as_of, lines, source, imported_at, fingerprint, "
+            "inputs, rejected_file) values (?, ?, ?, current_timestamp, ?, ?, ?)",
+            [
+                as_of,
+                count,
+                record["source"],
+                record["fingerprint"],
+                record["inputs"],
+                record["rejected_file"],
+            ],
         )
     finally:
         store.sql("drop table if exists incoming")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -73,7 +73,9 @@ class IngestContext:
     as_of: date
 
 
-def ingest_files(paths: list[Path], mapping: Mapping, context: IngestContext) -> IngestResult:
+def ingest_files(
+    paths: list[Path], mapping: Mapping, context: IngestContext
+) -> IngestResult:
     """Read the given exports with ``mapping`` and return canonical lines."""
     if not paths:
         raise InputError("No export files given.")
@@ -92,7 +94,9 @@ def ingest_files(paths: list[Path], mapping: Mapping, context: IngestContext) ->
     for table in tables[LINES]:
         accepted_before, rejected_before = len(lines), len(rejects)
         for row, reason in table.unreadable:
-            rejects.append(Reject(table.path.name, row, "", "", "unreadable row", reason))
+            rejects.append(
+                Reject(table.path.name, row, "", "", "unreadable row", reason)
+            )
         for raw in table.rows:
             outcome = _convert_row(table, raw, mapping, lookups, context)
             (lines if isinstance(outcome, dict) else rejects).append(outcome)
@@ -110,6 +114,10 @@ def ingest_files(paths: list[Path], mapping: Mapping, context: IngestContext) ->
                 f"{table.delimiter!r}"
             )
 
+    if mapping.shipped_qty_level == "item":
+        lines, unequal = allocate_item_shipments(lines)
+        rejects.extend(unequal)
+        counts = _recount(counts, unequal)
     lines, duplicates = _split_duplicates(lines)
     rejects.extend(duplicates)
     counts = _recount(counts, duplicates)
@@ -268,6 +276,8 @@ def _field_value(
         raw: Any = rule.value
     elif len(rule.columns) == 1:
         raw = _cell(cells, rule.columns[0])
+    elif rule.pick == "first":
+        return _first_value(spec, rule, cells, mapping, context)
     else:
         parts = [parse_text(_cell(cells, c)) for c in rule.columns]
         raw = rule.separator.join(p for p in parts if p) or None
@@ -276,6 +286,26 @@ def _field_value(
     if value is None and spec.required:
         raise CellError(f"{spec.name} is empty; every order line needs one")
     return value
+
+
+def _first_value(
+    spec: Field,
+    rule: FieldRule,
+    cells: dict[str, dict[str, Any]],
+    mapping: Mapping,
+    context: IngestContext,
+) -> Any:
+    """The first of the rule's columns that gives a value (after its map)."""
+    maps = rule.column_maps or (rule.value_map,) * len(rule.columns)
+    for column, value_map in zip(rule.columns, maps, strict=True):
+        each = replace(rule, value_map=value_map)
+        value = _parse_kind(spec, each, _cell(cells, column), mapping, context)
+        if value is not None:
+            return value
+    if spec.required:
+        shown = ", ".join(rule.columns)
+        raise CellError(f"{spec.name} is empty in all of {shown}; one must be filled")
+    return None
 
 
 def _parse_kind(
@@ -313,6 +343,8 @@ def _mapped(text: str, rule: FieldRule, mapping: Mapping) -> str | None:
     table = mapping.values[rule.value_map]
     if text in table:
         return table[text] or None
+    if "*" in table:
+        return table["*"] or None
     if rule.unmapped == "empty":
         return None
     if rule.unmapped == "keep":
@@ -324,7 +356,9 @@ def _mapped(text: str, rule: FieldRule, mapping: Mapping) -> str | None:
     )
 
 
-def _derive(values: dict[str, Any], mapping: Mapping, context: IngestContext) -> dict[str, Any]:
+def _derive(
+    values: dict[str, Any], mapping: Mapping, context: IngestContext
+) -> dict[str, Any]:
     """Fill what follows from the mapped fields: keys, quantities, money."""
     parts = [values["order_id"], values["line_id"]]
     if values["schedule_id"]:
@@ -365,7 +399,7 @@ def _derive_money(values: dict[str, Any], context: IngestContext) -> None:
     if not Decimal(0) <= discount <= Decimal(1):
         raise CellError(
             f"discount {discount} is not a fraction between 0 and 1; for percent "
-            "values set unit = \"percent\" on the discount field"
+            'values set unit = "percent" on the discount field'
         )
     if values["line_amount"] is not None:
         amount: Decimal = values["line_amount"]
@@ -375,13 +409,72 @@ def _derive_money(values: dict[str, Any], context: IngestContext) -> None:
         amount = ordered * net_price
     else:
         amount = net_price = None  # type: ignore[assignment]
-    values["line_amount"] = None if amount is None else amount.quantize(CENT, ROUND_HALF_UP)
+    values["line_amount"] = (
+        None if amount is None else amount.quantize(CENT, ROUND_HALF_UP)
+    )
     values["net_price"] = (
         None if net_price is None else net_price.quantize(PRICE_PLACES, ROUND_HALF_UP)
     )
 
     rate_day = values["order_date"] if context.rate_policy == "order_date" else None
-    values["fx_rate"] = context.rates.rate(values["currency"], rate_day or context.as_of)
+    values["fx_rate"] = context.rates.rate(
+        values["currency"], rate_day or context.as_of
+    )
+
+
+def allocate_item_shipments(
+    lines: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[Reject]]:
+    """Spread an item's shipped total over its schedule lines, earliest date first.
+
+    Some ERPs (SAP among them) report delivered quantity per item while the
+    planning unit is the schedule line. Each schedule line row then repeats
+    the item's total; it is allocated to the lines in ship-date order (field
+    case 10), each taking at most its own quantity; any excess stays on the
+    last line as over-delivery.
+    """
+    items: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for line in lines:
+        items[(line["order_id"], line["line_id"])].append(line)
+    kept: list[dict[str, Any]] = []
+    rejects: list[Reject] = []
+    for (order, item), group in items.items():
+        totals = {line["shipped_qty"] for line in group}
+        if len(totals) > 1:
+            rejects += [_unequal_total(line, order, item, group) for line in group]
+            continue
+        _allocate(group, totals.pop())
+        kept += group
+    return kept, rejects
+
+
+def _allocate(group: list[dict[str, Any]], shipped: Decimal) -> None:
+    def by_date(line: dict[str, Any]) -> tuple[date, str]:
+        day = line["confirmed_date"] or line["estimated_date"] or date.max
+        return day, line["schedule_id"] or ""
+
+    ordered = sorted(group, key=by_date)
+    for position, line in enumerate(ordered):
+        last = position == len(ordered) - 1
+        share = shipped if last else min(shipped, line["ordered_qty"])
+        line["shipped_qty"] = share
+        shipped -= share
+
+
+def _unequal_total(
+    line: dict[str, Any], order: str, item: str, group: list[dict[str, Any]]
+) -> Reject:
+    rows = ", ".join(str(g["source_row"]) for g in group)
+    return Reject(
+        line["source_file"],
+        line["source_row"],
+        "shipped_qty",
+        str(line["shipped_qty"]),
+        "inconsistent item shipment",
+        f"the schedule lines of item {order}/{item} (rows {rows}) give different "
+        "shipped totals; with shipped_qty_level = \"item\" every schedule line "
+        "must repeat the item's total",
+    )
 
 
 def _split_duplicates(
@@ -418,7 +511,9 @@ def _recount(counts: list[FileCount], duplicates: list[Reject]) -> list[FileCoun
     for reject in duplicates:
         moved[reject.file] += 1
     return [
-        FileCount(c.file, c.read, c.accepted - moved[c.file], c.rejected + moved[c.file])
+        FileCount(
+            c.file, c.read, c.accepted - moved[c.file], c.rejected + moved[c.file]
+        )
         for c in counts
     ]
 

@@ -48,6 +48,8 @@ class FieldRule:
     unmapped: str = "error"
     unit: str = "line"
     timezone: str | None = None
+    pick: str = "join"
+    column_maps: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,9 +79,12 @@ class Mapping:
     shipped_date_means_shipped: bool = False
     charge_items: tuple[str, ...] = ()
     currency: str | None = None
+    shipped_qty_level: str = "line"
 
     def __repr__(self) -> str:
-        return f"<Mapping {self.name} files={len(self.files)} fields={len(self.fields)}>"
+        return (
+            f"<Mapping {self.name} files={len(self.files)} fields={len(self.fields)}>"
+        )
 
     def source_for(self, path: Path) -> SourceFile:
         """The file role a given export file plays, by its name."""
@@ -124,12 +129,48 @@ def load_mapping(spec: str | Path) -> Mapping:
     return parse_mapping(text, str(path))
 
 
-def parse_mapping(text: str, origin: str) -> Mapping:
-    """Parse mapping TOML text; ``origin`` names it in error messages."""
+def _load_document(text: str, origin: str, depth: int = 0) -> dict[str, Any]:
+    """The TOML document, merged over the mapping it ``extends`` (if any)."""
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise MappingError(f"{origin}: not valid TOML ({exc}).") from exc
+    base_name = document.pop("extends", None)
+    if base_name is None:
+        return document
+    if depth > 4:
+        raise MappingError(f"{origin}: 'extends' chains more than 5 mappings deep.")
+    base = load_mapping(str(base_name))
+    base_text = _mapping_text(str(base_name), base.origin)
+    return _merged(_load_document(base_text, base.origin, depth + 1), document)
+
+
+def _mapping_text(spec: str, origin: str) -> str:
+    path = Path(spec)
+    if path.exists():
+        return path.read_text(encoding="utf-8")
+    shipped = resources.files("backlogdesk") / "mappings" / f"{spec}.toml"
+    return shipped.read_text(encoding="utf-8")
+
+
+def _merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key; any other value in ``override`` replaces the base."""
+    result = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = _merged(result[key], value)
+        else:
+            result[key] = value
+    return result
+
+
+def parse_mapping(text: str, origin: str) -> Mapping:
+    """Parse mapping TOML text; ``origin`` names it in error messages.
+
+    A mapping may say ``extends = "sap-va05"`` (a shipped mapping or a path):
+    its tables are merged over that mapping's, key by key.
+    """
+    document = _load_document(text, origin)
 
     _reject_unknown(document, _TOP_KEYS, origin, "the top level")
     format_options = _parse_format(document.get("format", {}), origin)
@@ -150,7 +191,18 @@ def parse_mapping(text: str, origin: str) -> Mapping:
         shipped_date_means_shipped=bool(rules.get("shipped_date_means_shipped")),
         charge_items=tuple(str(item) for item in rules.get("charge_items", [])),
         currency=rules.get("currency"),
+        shipped_qty_level=_shipped_level(rules, origin),
     )
+
+
+def _shipped_level(rules: dict[str, Any], origin: str) -> str:
+    level = str(rules.get("shipped_qty_level", "line"))
+    if level not in ("line", "item"):
+        raise MappingError(
+            f"{origin}: [rules] shipped_qty_level must be \"line\" or \"item\" "
+            "(the item's shipped total, repeated on each of its schedule lines)."
+        )
+    return level
 
 
 _TOP_KEYS = {"name", "description", "format", "files", "fields", "values", "rules"}
@@ -174,11 +226,19 @@ _FIELD_KEYS = {
     "unmapped",
     "unit",
     "timezone",
+    "pick",
 }
-_RULE_KEYS = {"shipped_date_means_shipped", "charge_items", "currency"}
+_RULE_KEYS = {
+    "shipped_date_means_shipped",
+    "charge_items",
+    "currency",
+    "shipped_qty_level",
+}
 
 
-def _reject_unknown(table: dict[str, Any], known: set[str], origin: str, where: str) -> None:
+def _reject_unknown(
+    table: dict[str, Any], known: set[str], origin: str, where: str
+) -> None:
     unknown = sorted(set(table) - known)
     if unknown:
         raise MappingError(
@@ -224,7 +284,7 @@ def _parse_files(table: dict[str, Any], origin: str) -> tuple[SourceFile, ...]:
         if name != LINES and not join:
             raise MappingError(
                 f"{origin}: [files.{name}] needs a join, e.g. "
-                f"join = {{ orderNumber = \"orderNumber\" }}."
+                f'join = {{ orderNumber = "orderNumber" }}.'
             )
         sources.append(
             SourceFile(
@@ -272,7 +332,7 @@ def _parse_fields(
     if missing:
         raise MappingError(
             f"{origin}: [fields] must map {', '.join(missing)} "
-            "(a column, or value = \"...\" for a constant)."
+            '(a column, or value = "..." for a constant).'
         )
     return rules
 
@@ -302,6 +362,21 @@ def _parse_field(
         )
 
     value_map = spec.get("map")
+    column_maps: tuple[str | None, ...] = ()
+    if isinstance(value_map, list):
+        if spec.get("pick") != "first" or len(value_map) != len(columns):
+            raise MappingError(
+                f"{origin}: [fields] {name}: a list of maps needs pick = \"first\" "
+                "and one map per column (use \"\" for a column without a map)."
+            )
+        column_maps = tuple(m or None for m in value_map)
+        for each in column_maps:
+            if each is not None and each not in values:
+                raise MappingError(
+                    f"{origin}: [fields] {name} uses map '{each}' but there is no "
+                    f"[values.{each}] table."
+                )
+        value_map = None
     if value_map is not None and value_map not in values:
         raise MappingError(
             f"{origin}: [fields] {name} uses map '{value_map}' but there is no "
@@ -328,7 +403,19 @@ def _parse_field(
         unmapped=str(spec.get("unmapped", "error")),
         unit=str(spec.get("unit", "line")),
         timezone=spec.get("timezone"),
+        pick=_pick(spec, name, origin),
+        column_maps=column_maps,
     )
+
+
+def _pick(spec: dict[str, Any], name: str, origin: str) -> str:
+    pick = str(spec.get("pick", "join"))
+    if pick not in ("join", "first"):
+        raise MappingError(
+            f"{origin}: [fields] {name} pick must be \"join\" (columns joined with "
+            "the separator) or \"first\" (the first column with a value)."
+        )
+    return pick
 
 
 def _check_targets(

@@ -52,7 +52,9 @@ class RawTable:
         return len(self.rows) + len(self.unreadable)
 
 
-def read_table(path: Path, options: FormatOptions, sheet: str | None = None) -> RawTable:
+def read_table(
+    path: Path, options: FormatOptions, sheet: str | None = None
+) -> RawTable:
     """Read any supported export into a ``RawTable``."""
     if not path.exists():
         raise InputError(f"{path}: file not found.")

@@ -103,7 +103,9 @@ def _has_time(fmt: str) -> bool:
     return any(code in fmt for code in ("%H", "%I", "%M", "%S", "%z"))
 
 
-def _business_date(moment: datetime, source_zone: str | None, business_zone: str) -> date:
+def _business_date(
+    moment: datetime, source_zone: str | None, business_zone: str
+) -> date:
     if moment.tzinfo is None:
         zone = ZoneInfo(source_zone) if source_zone else ZoneInfo(business_zone)
         moment = moment.replace(tzinfo=zone)

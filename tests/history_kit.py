@@ -35,17 +35,36 @@ CR = "credit_hold"
 """
 
 COLUMNS = (
-    "order", "line", "customer", "item", "qty", "delivered", "price", "confirmed",
-    "delivery_date", "status", "block", "delay_reason",
+    "order",
+    "line",
+    "customer",
+    "item",
+    "qty",
+    "delivered",
+    "price",
+    "confirmed",
+    "delivery_date",
+    "status",
+    "block",
+    "delay_reason",
 )
 
 
 def line(order: str, line_no: str = "10", **values: str) -> dict[str, str]:
     """An export row with sensible defaults for the fields not given."""
     row = {
-        "order": order, "line": line_no, "customer": "Customer A", "item": "P1",
-        "qty": "10", "delivered": "0", "price": "100", "confirmed": "",
-        "delivery_date": "", "status": "open", "block": "", "delay_reason": "",
+        "order": order,
+        "line": line_no,
+        "customer": "Customer A",
+        "item": "P1",
+        "qty": "10",
+        "delivered": "0",
+        "price": "100",
+        "confirmed": "",
+        "delivery_date": "",
+        "status": "open",
+        "block": "",
+        "delay_reason": "",
     }
     row.update(values)
     return row
@@ -73,8 +92,14 @@ def import_week(folder: Path, day: str, rows: list[dict[str, str]]) -> str:
     """Import one week's rows into folder/store.duckdb; return the CLI output."""
     export = write_export(folder / "exports", day, rows)
     result = run_cli(
-        "import", export, "--mapping", mapping_file(folder), "--as-of", day,
-        "--db", folder / "store.duckdb",
+        "import",
+        export,
+        "--mapping",
+        mapping_file(folder),
+        "--as-of",
+        day,
+        "--db",
+        folder / "store.duckdb",
     )
     assert result.exit_code == 0, result.output
     return str(result.output)

@@ -13,10 +13,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-from conftest import report_json, run_cli
-from history_kit import import_week, line, mapping_file, write_export
 
 from backlogdesk.store.database import SCHEMA_VERSION, Store, migrate
+from conftest import report_json, run_cli
+from history_kit import import_week, line, mapping_file, write_export
 
 
 def _versions(store_path: Path) -> list[tuple]:
@@ -32,8 +32,17 @@ def _versions(store_path: Path) -> list[tuple]:
 def _report(folder: Path, day: str, period: str = "week") -> dict:
     out = folder / f"report-{day}"
     result = run_cli(
-        "report", "--db", folder / "store.duckdb", "--as-of", day, "--period", period,
-        "--out", out, "--format", "json",
+        "report",
+        "--db",
+        folder / "store.duckdb",
+        "--as-of",
+        day,
+        "--period",
+        period,
+        "--out",
+        out,
+        "--format",
+        "json",
     )
     assert result.exit_code == 0, result.output
     return report_json(out)
@@ -59,8 +68,14 @@ def test_a_different_export_for_an_imported_date_is_refused(tmp_path):
     export = write_export(tmp_path / "other", "2024-03-04", [line("SO-1", qty="11")])
 
     result = run_cli(
-        "import", export, "--mapping", mapping_file(tmp_path), "--as-of", "2024-03-04",
-        "--db", tmp_path / "store.duckdb",
+        "import",
+        export,
+        "--mapping",
+        mapping_file(tmp_path),
+        "--as-of",
+        "2024-03-04",
+        "--db",
+        tmp_path / "store.duckdb",
     )
 
     assert result.exit_code == 2
@@ -74,8 +89,14 @@ def test_an_export_older_than_the_newest_snapshot_is_refused(tmp_path):
     export = write_export(tmp_path / "old", "2024-03-04", [line("SO-1", qty="9")])
 
     result = run_cli(
-        "import", export, "--mapping", mapping_file(tmp_path), "--as-of", "2024-03-04",
-        "--db", tmp_path / "store.duckdb",
+        "import",
+        export,
+        "--mapping",
+        mapping_file(tmp_path),
+        "--as-of",
+        "2024-03-04",
+        "--db",
+        tmp_path / "store.duckdb",
     )
 
     assert result.exit_code == 2
@@ -104,7 +125,9 @@ def test_dropping_the_newest_snapshot_restores_the_store(tmp_path):
     before = _versions(tmp_path / "store.duckdb")
     import_week(tmp_path, "2024-03-11", [line("SO-1", delivered="4"), line("SO-3")])
 
-    result = run_cli("snapshots", "drop", "2024-03-11", "--db", tmp_path / "store.duckdb")
+    result = run_cli(
+        "snapshots", "drop", "2024-03-11", "--db", tmp_path / "store.duckdb"
+    )
 
     assert result.exit_code == 0, result.output
     assert _versions(tmp_path / "store.duckdb") == before
@@ -116,7 +139,11 @@ def test_dropping_a_middle_snapshot_reads_as_if_never_imported(tmp_path):
     first = [line("SO-1", confirmed="2024-03-20"), line("SO-2")]
     middle = [line("SO-1", confirmed="2024-03-27"), line("SO-3")]
     last = [line("SO-1", confirmed="2024-03-20"), line("SO-2"), line("SO-3")]
-    for day, rows in (("2024-03-04", first), ("2024-03-11", middle), ("2024-03-18", last)):
+    for day, rows in (
+        ("2024-03-04", first),
+        ("2024-03-11", middle),
+        ("2024-03-18", last),
+    ):
         import_week(tmp_path, day, rows)
     run_cli("snapshots", "drop", "2024-03-11", "--db", tmp_path / "store.duckdb")
 
@@ -130,7 +157,9 @@ def test_dropping_a_middle_snapshot_reads_as_if_never_imported(tmp_path):
 def test_a_killed_import_leaves_the_store_as_it_was(tmp_path):
     import_week(tmp_path, "2024-03-04", [line("SO-1"), line("SO-2")])
     before = _versions(tmp_path / "store.duckdb")
-    export = write_export(tmp_path / "next", "2024-03-11", [line("SO-1", delivered="5")])
+    export = write_export(
+        tmp_path / "next", "2024-03-11", [line("SO-1", delivered="5")]
+    )
     marker = tmp_path / "inside-transaction"
     script = textwrap.dedent(
         f"""
@@ -170,13 +199,13 @@ def test_an_old_store_file_is_migrated_when_opened(tmp_path):
 
     store.con = ibis.duckdb.connect(str(path))
     migrate(store, up_to=1)
-    store.sql(
-        "insert into snapshots values (date '2024-03-04', 1, 'old.csv', now())"
-    )
+    store.sql("insert into snapshots values (date '2024-03-04', 1, 'old.csv', now())")
     store.close()
 
     with Store(path) as reopened:
-        versions = [row[0] for row in reopened.sql("select version from schema_migrations")]
+        versions = [
+            row[0] for row in reopened.sql("select version from schema_migrations")
+        ]
         columns = [row[0] for row in reopened.sql("describe line_versions")]
         assert reopened.snapshot_dates() == [date(2024, 3, 4)]
     assert sorted(versions) == list(range(1, SCHEMA_VERSION + 1))
@@ -208,7 +237,8 @@ def test_case_29_second_reschedule_makes_a_repeat_slip(tmp_path):
         tmp_path, "2024-03-04", [line("SO-1", delivered="6", confirmed="2024-03-20")]
     )
     import_week(
-        tmp_path, "2024-03-18",
+        tmp_path,
+        "2024-03-18",
         [line("SO-1", delivered="6", confirmed="2024-03-27", delay_reason="MAT")],
     )
 
@@ -220,14 +250,22 @@ def test_case_29_second_reschedule_makes_a_repeat_slip(tmp_path):
     assert so1["days_slipped"] == 19 + 7
     assert so1["repeat_slip"] is True
     assert so1["third_strike"] is False
-    assert (so1["latest_move_from"], so1["latest_move_to"]) == ("2024-03-20", "2024-03-27")
-    assert [r["line_key"] for r in report["triage"]["repeat_slips"]["rows"]] == ["SO-1/10"]
+    assert (so1["latest_move_from"], so1["latest_move_to"]) == (
+        "2024-03-20",
+        "2024-03-27",
+    )
+    assert [r["line_key"] for r in report["triage"]["repeat_slips"]["rows"]] == [
+        "SO-1/10"
+    ]
 
 
 def test_case_27_on_time_uses_the_delivery_documents_date(tmp_path):
     import_week(tmp_path, "2024-03-04", [line("SO-1", confirmed="2024-03-08")])
     shipped = line(
-        "SO-1", confirmed="2024-03-08", delivered="10", status="shipped",
+        "SO-1",
+        confirmed="2024-03-08",
+        delivered="10",
+        status="shipped",
         delivery_date="2024-03-05",
     )
     import_week(tmp_path, "2024-03-13", [shipped])
@@ -240,53 +278,81 @@ def test_case_27_on_time_uses_the_delivery_documents_date(tmp_path):
 
 
 def test_what_changed_lists_each_kind_of_change(tmp_path):
-    import_week(tmp_path, "2024-03-04", [
-        line("SO-1", confirmed="2024-03-20"),
-        line("SO-2", confirmed="2024-03-20"),
-        line("SO-3", confirmed="2024-03-20"),
-        line("SO-4", confirmed="2024-03-20"),
-        line("SO-5", confirmed="2024-03-20", status="hold", block="CR"),
-        line("SO-6", confirmed="2024-03-20"),
-    ])
-    import_week(tmp_path, "2024-03-11", [
-        line("SO-1", confirmed="2024-03-27"),
-        line("SO-2", confirmed="2024-03-15"),
-        line("SO-3", confirmed="2024-03-20", status="hold", block="CR"),
-        line("SO-4", confirmed="2024-03-20", delivered="10", status="shipped"),
-        line("SO-5", confirmed="2024-03-20"),
-        line("SO-7", confirmed="2024-03-22"),
-    ])
+    import_week(
+        tmp_path,
+        "2024-03-04",
+        [
+            line("SO-1", confirmed="2024-03-20"),
+            line("SO-2", confirmed="2024-03-20"),
+            line("SO-3", confirmed="2024-03-20"),
+            line("SO-4", confirmed="2024-03-20"),
+            line("SO-5", confirmed="2024-03-20", status="hold", block="CR"),
+            line("SO-6", confirmed="2024-03-20"),
+        ],
+    )
+    import_week(
+        tmp_path,
+        "2024-03-11",
+        [
+            line("SO-1", confirmed="2024-03-27"),
+            line("SO-2", confirmed="2024-03-15"),
+            line("SO-3", confirmed="2024-03-20", status="hold", block="CR"),
+            line("SO-4", confirmed="2024-03-20", delivered="10", status="shipped"),
+            line("SO-5", confirmed="2024-03-20"),
+            line("SO-7", confirmed="2024-03-22"),
+        ],
+    )
 
     history = _report(tmp_path, "2024-03-11")["history"]
     changed = {kind: row["lines"] for kind, row in history["changes"].items()}
     slipped = history["changed_lines"]["changed_slipped"]
 
     assert changed == {
-        "new": 1, "shipped": 1, "cancelled": 0, "left_export": 1, "slipped": 1,
-        "pulled_in": 1, "newly_blocked": 1, "unblocked": 1, "value_changed": 0,
+        "new": 1,
+        "shipped": 1,
+        "cancelled": 0,
+        "left_export": 1,
+        "slipped": 1,
+        "pulled_in": 1,
+        "newly_blocked": 1,
+        "unblocked": 1,
+        "value_changed": 0,
     }
     assert slipped[0]["line_key"] == "SO-1/10" and slipped[0]["days_moved"] == 7
 
 
 def test_backlog_bridge_reconciles_to_the_cent(tmp_path):
-    import_week(tmp_path, "2024-03-04", [
-        line("SO-1", confirmed="2024-03-20", price="10.01"),
-        line("SO-2", confirmed="2024-03-20", price="3.33", qty="7"),
-        line("SO-3", confirmed="2024-03-20"),
-        line("SO-4", confirmed="2024-03-20", status="pending"),
-    ])
-    import_week(tmp_path, "2024-03-11", [
-        line("SO-1", confirmed="2024-03-20", price="10.01", delivered="3"),
-        line("SO-2", confirmed="2024-03-20", price="3.35", qty="7"),
-        line("SO-4", confirmed="2024-03-20"),
-        line("SO-5", confirmed="2024-03-20", price="0.99", qty="3"),
-    ])
+    import_week(
+        tmp_path,
+        "2024-03-04",
+        [
+            line("SO-1", confirmed="2024-03-20", price="10.01"),
+            line("SO-2", confirmed="2024-03-20", price="3.33", qty="7"),
+            line("SO-3", confirmed="2024-03-20"),
+            line("SO-4", confirmed="2024-03-20", status="pending"),
+        ],
+    )
+    import_week(
+        tmp_path,
+        "2024-03-11",
+        [
+            line("SO-1", confirmed="2024-03-20", price="10.01", delivered="3"),
+            line("SO-2", confirmed="2024-03-20", price="3.35", qty="7"),
+            line("SO-4", confirmed="2024-03-20"),
+            line("SO-5", confirmed="2024-03-20", price="0.99", qty="3"),
+        ],
+    )
 
     bridge = _report(tmp_path, "2024-03-11")["history"]["bridge"]
     steps = {step["step"]: Decimal(step["value"]) for step in bridge["steps"]}
 
-    assert Decimal(bridge["opening"]["value"]) == Decimal("100.10") + Decimal("23.31") + 1000
-    assert Decimal(bridge["closing"]["value"]) == Decimal("70.07") + Decimal("23.45") + 1000 + Decimal("2.97")
+    assert (
+        Decimal(bridge["opening"]["value"])
+        == Decimal("100.10") + Decimal("23.31") + 1000
+    )
+    assert Decimal(bridge["closing"]["value"]) == Decimal("70.07") + Decimal(
+        "23.45"
+    ) + 1000 + Decimal("2.97")
     assert steps["shipped"] == Decimal("-30.03")
     assert steps["changes"] == Decimal("0.14")
     assert steps["left_export"] == Decimal("-1000")

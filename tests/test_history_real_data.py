@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
+
 from conftest import report_json, run_cli
 
 CENT = Decimal("0.01")
@@ -105,9 +106,9 @@ NORTHWIND = {
     "lookups": ["Customers.csv", "Products.csv", "Categories.csv", "Employees.csv"],
     "mapping": "northwind",
     "blocked": lambda order: False,
-    "value": lambda r: Decimal(r["Quantity"])
-    * Decimal(r["UnitPrice"])
-    * (1 - Decimal(r["Discount"])),
+    "value": lambda r: (
+        Decimal(r["Quantity"]) * Decimal(r["UnitPrice"]) * (1 - Decimal(r["Discount"]))
+    ),
     "first": date(1998, 2, 2),
 }
 WEEKS = 10
@@ -118,7 +119,9 @@ WEEKS = 10
     [("classicmodels/csv", CLASSIC), ("northwind", NORTHWIND)],
     ids=["classicmodels", "northwind"],
 )
-def test_weekly_history_matches_a_plain_computation(shared_data, tmp_path, folder, spec):
+def test_weekly_history_matches_a_plain_computation(
+    shared_data, tmp_path, folder, spec
+):
     data = Dataset(shared_data / folder, spec)
     store = tmp_path / "store.duckdb"
     days = [spec["first"] + timedelta(weeks=week) for week in range(WEEKS)]
@@ -128,16 +131,28 @@ def test_weekly_history_matches_a_plain_computation(shared_data, tmp_path, folde
     for day in days:
         files = data.export(day, tmp_path / day.isoformat())
         result = run_cli(
-            "import", *files, "--mapping", spec["mapping"], "--as-of", day.isoformat(),
-            "--db", store,
+            "import",
+            *files,
+            "--mapping",
+            spec["mapping"],
+            "--as-of",
+            day.isoformat(),
+            "--db",
+            store,
         )
         assert result.exit_code == 0, result.output
 
         current = data.open_lines(day)
         new, left = set(current) - set(previous), set(previous) - set(current)
-        counts = re.search(r"(\d+) new, (\d+) changed, (\d+) left the export", result.output)
+        counts = re.search(
+            r"(\d+) new, (\d+) changed, (\d+) left the export", result.output
+        )
         assert counts is not None, result.output
-        assert (int(counts[1]), int(counts[2]), int(counts[3])) == (len(new), 0, len(left))
+        assert (int(counts[1]), int(counts[2]), int(counts[3])) == (
+            len(new),
+            0,
+            len(left),
+        )
         for key in new:
             first_seen.setdefault(key, day)
         previous = current
@@ -149,8 +164,15 @@ def _check_report(data, spec, tmp_path, store, days, first_seen) -> None:
     day, before = days[-1], days[-2]
     out = tmp_path / "report"
     result = run_cli(
-        "report", "--db", store, "--as-of", day.isoformat(), "--out", out,
-        "--format", "json",
+        "report",
+        "--db",
+        store,
+        "--as-of",
+        day.isoformat(),
+        "--out",
+        out,
+        "--format",
+        "json",
     )
     assert result.exit_code == 0, result.output
     report = report_json(out)
@@ -177,7 +199,9 @@ def _check_report(data, spec, tmp_path, store, days, first_seen) -> None:
     assert steps["left_export"] == -left_value
 
 
-def _backlog(values: dict[str, Decimal], orders: dict, spec: dict) -> dict[str, Decimal]:
+def _backlog(
+    values: dict[str, Decimal], orders: dict, spec: dict
+) -> dict[str, Decimal]:
     return {
         key: value
         for key, value in values.items()

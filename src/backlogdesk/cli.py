@@ -77,6 +77,13 @@ def input_options(function: Any) -> Any:
             help="Unit conversions CSV: item,unit,stock_unit,factor.",
         ),
         click.option(
+            "--movements",
+            multiple=True,
+            type=click.Path(path_type=Path),
+            help="Deliveries, returns, invoices or credit notes file (repeatable); "
+            "the mapping's [movements] section reads them.",
+        ),
+        click.option(
             "--settings",
             "settings_path",
             type=click.Path(path_type=Path),
@@ -152,6 +159,7 @@ def report(
     mapping_spec: str | None,
     rates: Path | None,
     units: Path | None,
+    movements: tuple[Path, ...],
     settings_path: Path | None,
     db: Path | None,
     as_of: date,
@@ -189,7 +197,7 @@ def report(
             "Give either export files or --db: to report a store's date, import "
             "the files first (backlogdesk import) and report with --db only."
         )
-    inputs = _inputs(mapping_spec, rates, units)
+    inputs = _inputs(mapping_spec, rates, units, movements)
     run = report_from_exports(
         list(orders), inputs, as_of, kind, out_dir, _formats(formats), settings
     )
@@ -213,6 +221,7 @@ def import_command(
     mapping_spec: str | None,
     rates: Path | None,
     units: Path | None,
+    movements: tuple[Path, ...],
     settings_path: Path | None,
     db: Path | None,
     as_of: date,
@@ -234,7 +243,7 @@ def import_command(
     rejected = rejected_path or store_path.with_name(f"rejected-rows-{as_of}.csv")
     outcome, result = import_exports(
         list(orders),
-        _inputs(mapping_spec, rates, units),
+        _inputs(mapping_spec, rates, units, movements),
         as_of,
         load_settings(settings_path),
         store_path,
@@ -298,13 +307,18 @@ def _existing_store(db: Path | None) -> Path:
     return path
 
 
-def _inputs(mapping_spec: str | None, rates: Path | None, units: Path | None) -> Any:
+def _inputs(
+    mapping_spec: str | None,
+    rates: Path | None,
+    units: Path | None,
+    movements: tuple[Path, ...] = (),
+) -> Any:
     from backlogdesk.ingest.mapping import load_mapping
     from backlogdesk.pipeline import Inputs
 
     if mapping_spec is None:
         raise click.UsageError("--mapping is required with export files.")
-    return Inputs(load_mapping(mapping_spec), rates, units)
+    return Inputs(load_mapping(mapping_spec), rates, units, movements)
 
 
 @main.command()
@@ -323,6 +337,7 @@ def check(
     mapping_spec: str | None,
     rates: Path | None,
     units: Path | None,
+    movements: tuple[Path, ...],
     settings_path: Path | None,
     as_of: date | None,
     rejected_path: Path | None,
@@ -338,7 +353,7 @@ def check(
     from backlogdesk.pipeline import ingest_exports
     from backlogdesk.settings import load_settings
 
-    inputs = _inputs(mapping_spec, rates, units)
+    inputs = _inputs(mapping_spec, rates, units, movements)
     result = ingest_exports(
         list(orders), inputs, as_of or date.today(), load_settings(settings_path)
     )

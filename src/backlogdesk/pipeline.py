@@ -10,8 +10,14 @@ from pathlib import Path
 
 from backlogdesk.errors import ReportError, StoreError
 from backlogdesk.ingest.conversions import load_rates, load_units
-from backlogdesk.ingest.lines import IngestContext, IngestResult, ingest_files
+from backlogdesk.ingest.lines import (
+    FileCount,
+    IngestContext,
+    IngestResult,
+    ingest_files,
+)
 from backlogdesk.ingest.mapping import Mapping
+from backlogdesk.ingest.movements import apply_movements, read_movements
 from backlogdesk.ingest.rejects import write_rejects
 from backlogdesk.periods import PeriodKind
 from backlogdesk.reports.model import InputCount, Report
@@ -34,6 +40,7 @@ class Inputs:
     mapping: Mapping
     rates: Path | None = None
     units: Path | None = None
+    movements: tuple[Path, ...] = ()
 
 
 @dataclass
@@ -56,7 +63,31 @@ def ingest_exports(
         rate_policy=str(settings["rate_date_policy"]),
         as_of=as_of,
     )
-    return ingest_files(paths, inputs.mapping, context)
+    result = ingest_files(paths, inputs.mapping, context)
+    if inputs.movements:
+        _apply_movement_files(result, inputs, context.business_timezone)
+    return result
+
+
+def _apply_movement_files(result: IngestResult, inputs: Inputs, zone: str) -> None:
+    """Read the movement files and set each line's shipped quantity from them."""
+    moved = read_movements(list(inputs.movements), inputs.mapping, zone)
+    unmatched = apply_movements(
+        result.lines, moved.movements, inputs.mapping.returns_reshipped
+    )
+    rejects = moved.rejects + unmatched
+    result.rejects.extend(rejects)
+    for file, read, accepted, rejected in moved.counts:
+        late = sum(1 for reject in unmatched if reject.file == file)
+        result.counts.append(FileCount(file, read, accepted - late, rejected + late))
+    result.notes.append(
+        f"shipped quantities from {len(inputs.movements)} movement file(s); "
+        + (
+            "returned goods are re-shipped"
+            if inputs.mapping.returns_reshipped
+            else "returned goods are not re-shipped"
+        )
+    )
 
 
 def report_from_exports(
@@ -89,7 +120,7 @@ def report_from_exports(
             ],
             rejected_file=rejected.name,
             notes=result.notes,
-            source=f"{', '.join(p.name for p in paths)} (mapping {inputs.mapping.name})",
+            source=_source(paths, inputs),
         )
     run = ReportRun(report, result, [rejected, store_path])
     run.written += write_formats(report, out_dir, formats)
@@ -113,13 +144,23 @@ def import_exports(
     """Add the exports as the snapshot of ``as_of`` to the store at ``db``."""
     result = ingest_exports(paths, inputs, as_of, settings)
     write_rejects(result.rejects, rejected_path)
-    source = f"{', '.join(p.name for p in paths)} (mapping {inputs.mapping.name})"
+    source = _source(paths, inputs)
     counts = [asdict(count) for count in result.counts]
     with Store(db) as store:
         outcome = import_snapshot(
-            store, as_of, lines_to_arrow(result.lines), source, counts, str(rejected_path)
+            store,
+            as_of,
+            lines_to_arrow(result.lines),
+            source,
+            counts,
+            str(rejected_path),
         )
     return outcome, result
+
+
+def _source(paths: list[Path], inputs: Inputs) -> str:
+    names = ", ".join(path.name for path in paths)
+    return f"{names} (mapping {inputs.mapping.name})"
 
 
 def report_from_store(

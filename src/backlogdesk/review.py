@@ -9,6 +9,7 @@ from typing import Any
 from backlogdesk import __version__
 from backlogdesk.definitions import DEFINITIONS
 from backlogdesk.metrics.classify import aging_band_order
+from backlogdesk.metrics.invoicing import to_invoice
 from backlogdesk.metrics.numbers import bucket_boxes, headline_boxes
 from backlogdesk.metrics.orders import late_orders
 from backlogdesk.metrics.quality import quality_issues
@@ -56,7 +57,11 @@ def build_report(
         not_provided=_not_provided(),
         splits=_splits(open_lines, settings),
         ship_month_by_bucket=ship_month_by_bucket(open_lines),
-        triage=[*triage_tables(open_lines, as_of, settings), late_orders(open_lines)],
+        triage=[
+            *triage_tables(open_lines, as_of, settings),
+            late_orders(open_lines),
+            to_invoice(classified),
+        ],
         quality=quality_issues(classified, open_lines, settings),
         lines=Table("lines", "All open lines", FULL_COLUMNS, rows_of(open_lines)),
         inputs=inputs or [],

@@ -37,7 +37,7 @@ from backlogdesk.store.database import Store
 BRIDGE_COLUMNS = (
     Column("line_key", "Order / line"),
     Column("customer_name", "Customer"),
-    Column("step", "Step"),
+    Column("step_title", "Step"),
     Column("backlog_before", "Backlog before", "money"),
     Column("backlog_after", "Backlog now", "money"),
     Column("shipped_part", "Shipped part", "money"),
@@ -141,7 +141,7 @@ def _conversion_result(
     shipped_parts = sum(
         (Decimal(r["shipped_part"] or 0) for r in rows.values()), Decimal(0)
     )
-    outcomes = []
+    outcomes: list[dict[str, Any]] = []
     for name, title in OUTCOMES:
         row = rows.get(name, {})
         value = Decimal(row.get("value") or 0)
@@ -159,8 +159,8 @@ def _conversion_result(
         period_key=finished.key,
         start_import=start_day,
         end_import=end_day,
-        total_lines=sum(o["lines"] for o in outcomes),
-        total_value=sum((o["value"] for o in outcomes), Decimal(0)),
+        total_lines=sum(int(o["lines"]) for o in outcomes),
+        total_value=sum((Decimal(o["value"]) for o in outcomes), Decimal(0)),
         outcomes=outcomes,
         slip_reasons=reason_table(
             lines, "slipped_out", "delay_reason", "slip_reasons", "Top slip reasons"

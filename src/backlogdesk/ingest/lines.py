@@ -99,7 +99,10 @@ def ingest_files(
             )
         for raw in table.rows:
             outcome = _convert_row(table, raw, mapping, lookups, context)
-            (lines if isinstance(outcome, dict) else rejects).append(outcome)
+            if isinstance(outcome, Reject):
+                rejects.append(outcome)
+            else:
+                lines.append(outcome)
         counts.append(
             FileCount(
                 table.path.name,
@@ -472,7 +475,7 @@ def _unequal_total(
         str(line["shipped_qty"]),
         "inconsistent item shipment",
         f"the schedule lines of item {order}/{item} (rows {rows}) give different "
-        "shipped totals; with shipped_qty_level = \"item\" every schedule line "
+        'shipped totals; with shipped_qty_level = "item" every schedule line '
         "must repeat the item's total",
     )
 

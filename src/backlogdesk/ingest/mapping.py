@@ -53,6 +53,19 @@ class FieldRule:
 
 
 @dataclass(frozen=True)
+class MovementSource:
+    """A movement file shape: deliveries, returns, invoices or credit notes."""
+
+    name: str
+    match: str
+    fields: dict[str, FieldRule]
+
+    def matches(self, path: Path) -> bool:
+        """True when the file name fits this shape's glob pattern."""
+        return fnmatch.fnmatch(path.name.lower(), self.match.lower())
+
+
+@dataclass(frozen=True)
 class FormatOptions:
     """How the files are written: delimiter, encoding, numbers, title lines."""
 
@@ -80,6 +93,9 @@ class Mapping:
     charge_items: tuple[str, ...] = ()
     currency: str | None = None
     shipped_qty_level: str = "line"
+    movements: tuple[MovementSource, ...] = ()
+    movement_signs: str = "signed"
+    returns_reshipped: bool = False
 
     def __repr__(self) -> str:
         return (
@@ -192,20 +208,76 @@ def parse_mapping(text: str, origin: str) -> Mapping:
         charge_items=tuple(str(item) for item in rules.get("charge_items", [])),
         currency=rules.get("currency"),
         shipped_qty_level=_shipped_level(rules, origin),
+        movements=_parse_movements(
+            document.get("movements", {}), format_options, values, origin
+        ),
+        movement_signs=_movement_signs(rules, origin),
+        returns_reshipped=bool(rules.get("returns_reshipped", False)),
     )
+
+
+MOVEMENT_FIELDS = ("kind", "order_id", "line_id", "item", "qty", "amount", "date")
+
+
+def _parse_movements(
+    table: dict[str, Any],
+    format_options: FormatOptions,
+    values: dict[str, dict[str, str]],
+    origin: str,
+) -> tuple[MovementSource, ...]:
+    sources = []
+    for name, spec in table.items():
+        where = f"[movements.{name}]"
+        unknown = sorted(set(spec) - {"match", *MOVEMENT_FIELDS})
+        if unknown:
+            raise MappingError(
+                f"{origin}: unknown key(s) {', '.join(unknown)} in {where}. "
+                f"Allowed: match, {', '.join(MOVEMENT_FIELDS)}."
+            )
+        missing = [f for f in ("kind", "order_id", "qty") if f not in spec]
+        if missing or ("line_id" not in spec and "item" not in spec):
+            raise MappingError(
+                f"{origin}: {where} needs kind, order_id, qty and line_id or item."
+            )
+        fields = {
+            field: _parse_field(field, spec[field], format_options, values, origin)
+            for field in MOVEMENT_FIELDS
+            if field in spec
+        }
+        sources.append(MovementSource(name, str(spec.get("match", "*")), fields))
+    return tuple(sources)
+
+
+def _movement_signs(rules: dict[str, Any], origin: str) -> str:
+    signs = str(rules.get("movement_signs", "signed"))
+    if signs not in ("signed", "unsigned"):
+        raise MappingError(
+            f'{origin}: [rules] movement_signs must be "signed" (returns and '
+            'credit notes stored negative) or "unsigned" (stored positive).'
+        )
+    return signs
 
 
 def _shipped_level(rules: dict[str, Any], origin: str) -> str:
     level = str(rules.get("shipped_qty_level", "line"))
     if level not in ("line", "item"):
         raise MappingError(
-            f"{origin}: [rules] shipped_qty_level must be \"line\" or \"item\" "
+            f'{origin}: [rules] shipped_qty_level must be "line" or "item" '
             "(the item's shipped total, repeated on each of its schedule lines)."
         )
     return level
 
 
-_TOP_KEYS = {"name", "description", "format", "files", "fields", "values", "rules"}
+_TOP_KEYS = {
+    "name",
+    "description",
+    "format",
+    "files",
+    "fields",
+    "values",
+    "rules",
+    "movements",
+}
 _FORMAT_KEYS = {
     "delimiter",
     "encoding",
@@ -233,6 +305,8 @@ _RULE_KEYS = {
     "charge_items",
     "currency",
     "shipped_qty_level",
+    "movement_signs",
+    "returns_reshipped",
 }
 
 
@@ -366,8 +440,8 @@ def _parse_field(
     if isinstance(value_map, list):
         if spec.get("pick") != "first" or len(value_map) != len(columns):
             raise MappingError(
-                f"{origin}: [fields] {name}: a list of maps needs pick = \"first\" "
-                "and one map per column (use \"\" for a column without a map)."
+                f'{origin}: [fields] {name}: a list of maps needs pick = "first" '
+                'and one map per column (use "" for a column without a map).'
             )
         column_maps = tuple(m or None for m in value_map)
         for each in column_maps:
@@ -382,7 +456,7 @@ def _parse_field(
             f"{origin}: [fields] {name} uses map '{value_map}' but there is no "
             f"[values.{value_map}] table."
         )
-    kind = FIELD_BY_NAME[name].kind
+    kind = FIELD_BY_NAME[name].kind if name in FIELD_BY_NAME else "text"
     if kind == "status" and value_map is None and value is None:
         value_map = name if name in values else None
     if kind == "status" and value_map is not None:
@@ -412,8 +486,8 @@ def _pick(spec: dict[str, Any], name: str, origin: str) -> str:
     pick = str(spec.get("pick", "join"))
     if pick not in ("join", "first"):
         raise MappingError(
-            f"{origin}: [fields] {name} pick must be \"join\" (columns joined with "
-            "the separator) or \"first\" (the first column with a value)."
+            f'{origin}: [fields] {name} pick must be "join" (columns joined with '
+            'the separator) or "first" (the first column with a value).'
         )
     return pick
 

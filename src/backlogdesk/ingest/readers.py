@@ -167,7 +167,8 @@ def _parse_delimited(
 
     if not rows and not unreadable:
         raise InputError(
-            f"{path}: has a header but no data rows. Export the order lines again."
+            f"{path}: has a header but no data rows. Export the file again; an "
+            "empty export cannot be told apart from a failed one."
         )
     return RawTable(path, columns, rows, unreadable, encoding, delimiter)
 

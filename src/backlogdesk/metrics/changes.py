@@ -74,18 +74,23 @@ _SIDE = (
 def compare(previous: Any, current: Any) -> Any:
     """Join the previous and the current lines by key, one row per line key."""
     p = previous.select(
-        p_key=previous.line_key, **{f"p_{name}": previous[name] for name in _SIDE}
+        p_key=previous.line_key,
+        p_customer=previous.customer_name,
+        p_owner=previous.owner,
+        **{f"p_{name}": previous[name] for name in _SIDE},
     )
     c = current.select(
         c_key=current.line_key,
-        customer_name=current.customer_name,
-        owner=current.owner,
+        c_customer=current.customer_name,
+        c_owner=current.owner,
         block_reason=current.block_reason,
         **{f"c_{name}": current[name] for name in _SIDE},
     )
     joined = p.outer_join(c, p.p_key == c.c_key)
     return joined.mutate(
         line_key=joined.p_key.coalesce(joined.c_key),
+        customer_name=joined.c_customer.coalesce(joined.p_customer),
+        owner=joined.c_owner.coalesce(joined.p_owner),
         in_p=joined.p_key.notnull(),
         in_c=joined.c_key.notnull(),
         p_open=joined.p_is_open.fill_null(False),
@@ -126,23 +131,29 @@ def change_tables(joined: Any) -> tuple[list[dict[str, Any]], list[Table]]:
         ship_before=joined.p_ship_date,
         ship_now=joined.c_ship_date,
         days_moved=joined.c_ship_date.delta(joined.p_ship_date, unit="day"),
-        class_before=joined.p_status_class,
-        class_now=joined.c_status_class,
+        class_before=_shown_class(
+            joined.p_open, joined.p_status_class, joined.p_status
+        ),
+        class_now=_shown_class(joined.c_open, joined.c_status_class, joined.c_status),
         shipped_on=joined.c_shipped_date,
         days_late_at_shipment=_late_at_shipment(joined),
     )
     summary, tables = [], []
     for name, title in CHANGE_KINDS:
         condition = change_kinds(joined)[name].fill_null(False)
-        selected = rows.filter(condition).order_by(
-            [rows.value_before.fill_null(0).desc(), rows.line_key]
-        )
+        size = rows.value_before.coalesce(rows.value_now).fill_null(0)
+        selected = rows.filter(condition).order_by([size.desc(), rows.line_key])
         data = (
             selected.select(*(c.key for c in CHANGE_COLUMNS)).to_pyarrow().to_pylist()
         )
         summary.append({"kind": name, "title": title, "lines": len(data)})
         tables.append(Table(f"changed_{name}", title, CHANGE_COLUMNS, data))
     return summary, tables
+
+
+def _shown_class(is_open: Any, status_class: Any, status: Any) -> Any:
+    """An open line's class (released / pending / blocked), else its ERP status."""
+    return ibis.cases((is_open.fill_null(False), status_class), else_=status)
 
 
 def _late_at_shipment(j: Any) -> Any:
@@ -168,8 +179,10 @@ def bridge_lines(j: Any) -> Any:
         (p_backlog & c_backlog & (shipped_qty > 0), ibis.least(shipped_value, before)),
         else_=zero,
     ).fill_null(zero)
+    unchanged = p_backlog & c_backlog & (before == after) & (part == zero)
     step = ibis.cases(
         (~p_backlog & ~c_backlog, ibis.null("string")),
+        (unchanged, ibis.null("string")),
         (~j.in_p, "new"),
         (p_backlog & ~j.in_c, "left_export"),
         (p_backlog & ~j.c_open & j.c_ended, "cancelled"),
@@ -181,11 +194,14 @@ def bridge_lines(j: Any) -> Any:
         (j.p_open, "from_pending"),
         else_="changes",
     )
+    titles = dict(BRIDGE_STEPS)
+    title = ibis.cases(*[(step == name, text) for name, text in titles.items()])
     return j.mutate(
         backlog_before=before.cast(MONEY),
         backlog_after=after.cast(MONEY),
         shipped_part=part.cast(MONEY),
         step=step,
+        step_title=title,
     )
 
 

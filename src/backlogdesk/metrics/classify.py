@@ -28,7 +28,22 @@ def classify(lines: Any, as_of: date, period: Period, settings: Settings) -> Any
     t = _ship_dates(t)
     t = _classes(t, as_of, period, settings)
     t = _money(t)
+    t = _invoicing(t)
     return _aging(t, as_of, settings)
+
+
+def _invoicing(t: Any) -> Any:
+    """To invoice on the delivered basis: net delivered - invoiced (case 07, 11)."""
+    net = t.delivered_qty - t.returned_qty.fill_null(0)
+    invoiced = t.invoiced_qty.fill_null(0)
+    to_invoice = ibis.cases((net > invoiced, net - invoiced), else_=ZERO_QTY)
+    ahead = ibis.cases((invoiced > net, invoiced - net), else_=ZERO_QTY)
+    known = t.delivered_qty.notnull()
+    return t.mutate(
+        net_delivered_qty=net,
+        to_invoice_qty=ibis.cases((known, to_invoice)).cast("decimal(38, 4)"),
+        invoiced_ahead_qty=ibis.cases((known, ahead)).cast("decimal(38, 4)"),
+    )
 
 
 def _quantities(t: Any) -> Any:

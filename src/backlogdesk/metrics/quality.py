@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from backlogdesk.metrics.invoicing import invoiced_ahead
 from backlogdesk.metrics.triage import LINE_COLUMNS, rows_of
 from backlogdesk.reports.model import Column, QualityIssue, Table
 from backlogdesk.settings import Settings
@@ -56,6 +57,8 @@ def quality_issues(
             ),
         ),
     ]
+    ahead = invoiced_ahead(classified)
+    issues.append(QualityIssue(ahead.name, ahead.title, len(ahead.rows), ahead))
     if settings["owner_required"]:
         issues.append(
             _issue(

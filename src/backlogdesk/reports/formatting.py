@@ -25,6 +25,12 @@ def format_money(value: Decimal | int | None) -> str:
     return f"{_without_negative_zero(cents):,.2f}"
 
 
+def format_signed_money(value: Decimal | int | None) -> str:
+    """A change in value with its sign: ``+5,000.00``, ``-400.00``, ``0.00``."""
+    text = format_money(value)
+    return "+" + text if value is not None and Decimal(value) > 0 else text
+
+
 def format_qty(value: Decimal | int | None) -> str:
     """``3484.0000`` → ``3,484`` and ``12.5000`` → ``12.5``: no trailing zeros."""
     if value is None:
@@ -53,6 +59,11 @@ def format_date(value: date | None) -> str:
 def format_flag(value: bool | None) -> str:
     """``yes`` for a set flag, blank otherwise, so set flags stand out."""
     return "yes" if value else ""
+
+
+def plural(noun: str, count: int) -> str:
+    """``noun`` as it reads after ``count``: ``line`` for one, ``lines`` otherwise."""
+    return noun if count == 1 else noun + "s"
 
 
 def format_cell(value: Any, kind: ColumnKind) -> str:

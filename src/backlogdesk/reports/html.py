@@ -1,6 +1,6 @@
 """Write the weekly backlog report as one self-contained HTML file.
 
-The page carries its own CSS and an inline SVG chart: it opens from a shared drive
+The page carries its own CSS and inline SVG charts: it opens from a shared drive
 or an e-mail attachment with no network, and prints as it shows.
 """
 
@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import functools
 import logging
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
-from backlogdesk.reports.chart import BUCKET_COLORS, ship_month_chart
+from backlogdesk.reports.chart import BUCKET_COLORS, bridge_chart, ship_month_chart
 from backlogdesk.reports.formatting import (
     format_cell,
     format_date,
@@ -21,9 +23,11 @@ from backlogdesk.reports.formatting import (
     format_money,
     format_pct,
     format_qty,
+    format_signed_money,
     is_numeric,
+    plural,
 )
-from backlogdesk.reports.model import Report
+from backlogdesk.reports.model import Column, Conversion, Report
 from backlogdesk.settings import REGISTRY, Settings
 
 log = logging.getLogger(__name__)
@@ -35,6 +39,8 @@ BUCKET_TITLES = {
     "C": "Ships after period",
     "D": "Blocked",
 }
+# Reasons are codes or short texts from the ERP: the top few carry the story.
+REASON_ROWS = 10
 
 
 def write_html(report: Report, path: Path) -> Path:
@@ -55,6 +61,9 @@ def render_html(report: Report) -> str:
         bucket_titles=BUCKET_TITLES,
         accepted_rows=sum(count.accepted for count in report.inputs),
         settings_rows=_settings_rows(report.settings),
+        bridge_chart=_bridge_chart(report),
+        outcome_rows=_outcome_rows(report),
+        reason_cap=REASON_ROWS,
     )
 
 
@@ -76,15 +85,50 @@ def _environment() -> Environment:
         pct=format_pct,
         iso=format_date,
         cell=format_cell,
+        signed=format_signed_money,
+        plural=plural,
     )
     environment.tests["numeric"] = is_numeric
+    environment.tests["filled_in"] = _filled_in
     return environment
+
+
+def _filled_in(column: Column, rows: list[dict[str, Any]]) -> bool:
+    """True when some row shows text in ``column``: an all-blank column can go."""
+    return any(format_cell(row.get(column.key), column.kind) for row in rows)
 
 
 def _row_cap(report: Report) -> int:
     """Rows shown per triage or quality table; the Excel report lists them all."""
     default = Settings.defaults()["triage_rows"]
     return int(report.settings.get("triage_rows", default))
+
+
+def _bridge_chart(report: Report) -> Markup:
+    """The waterfall of the backlog bridge, or nothing without a bridge."""
+    history = report.history
+    if history is None or history.bridge is None:
+        return Markup("")
+    return bridge_chart(history.bridge, report.as_of, report.currency)
+
+
+def _outcome_rows(report: Report) -> list[dict[str, Any]]:
+    """Conversion outcomes, each with its share of the starting A and B value."""
+    history = report.history
+    if history is None or history.conversion is None:
+        return []
+    conversion = history.conversion
+    return [
+        {**outcome, "share": _share(outcome["value"], conversion)}
+        for outcome in conversion.outcomes
+    ]
+
+
+def _share(value: Decimal, conversion: Conversion) -> Decimal | None:
+    # A share of nothing is no share: blank rather than a division by zero.
+    if not conversion.total_value:
+        return None
+    return Decimal(value) / conversion.total_value * 100
 
 
 def _settings_rows(values: dict[str, Any]) -> list[tuple[str, str, str, str]]:

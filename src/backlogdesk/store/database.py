@@ -150,7 +150,7 @@ def duck_type(kind: pa.DataType) -> str:
 
 
 # Columns that later migrations add; the first migration must not create them.
-ADDED_LATER = ("delay_reason",)
+ADDED_LATER = ("delay_reason", "delivered_qty", "returned_qty", "invoiced_qty")
 
 
 def _create_tables(store: Store) -> None:
@@ -190,6 +190,12 @@ def _add_input_counts(store: Store) -> None:
     store.sql("alter table snapshots add column rejected_file varchar")
 
 
+def _add_movement_totals(store: Store) -> None:
+    """Version 5: delivered, returned and invoiced quantities from movement files."""
+    for name in ("delivered_qty", "returned_qty", "invoiced_qty"):
+        store.sql(f"alter table line_versions add column {name} decimal(38, 4)")
+
+
 def plan_hash_sql(prefix: str = "") -> str:
     """SQL for the hash of a line's planning-relevant fields."""
     parts = ", ".join(
@@ -203,6 +209,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Store], None]], ...] = (
     (2, "add planning and export fingerprints", _add_fingerprints),
     (3, "add delay reason", _add_delay_reason),
     (4, "add input counts to snapshots", _add_input_counts),
+    (5, "add movement totals", _add_movement_totals),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -51,6 +51,9 @@ LINE_COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
     ("comments", TEXT),
     ("agreement_id", TEXT),
     ("delay_reason", TEXT),
+    ("delivered_qty", QTY),
+    ("returned_qty", QTY),
+    ("invoiced_qty", QTY),
 )
 
 # A change in any of these makes a new line version (and counts as movement).

@@ -13,7 +13,9 @@ from click.testing import CliRunner
 from backlogdesk.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = Path(os.environ.get("BACKLOGDESK_SHARED_DATA", REPO.parent / "shared" / "data"))
+SHARED_DATA = Path(
+    os.environ.get("BACKLOGDESK_SHARED_DATA", REPO.parent / "shared" / "data")
+)
 
 
 @pytest.fixture(scope="session")

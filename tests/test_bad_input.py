@@ -53,8 +53,16 @@ def test_bad_rows_are_rejected_with_file_row_column_and_fix(tmp_path):
     out = tmp_path / "out"
 
     result = run_cli(
-        "report", export, "--mapping", mapping, "--as-of", "2024-05-06",
-        "--out", out, "--format", "json",
+        "report",
+        export,
+        "--mapping",
+        mapping,
+        "--as-of",
+        "2024-05-06",
+        "--out",
+        out,
+        "--format",
+        "json",
     )
 
     assert result.exit_code == 0, result.output
@@ -126,8 +134,10 @@ def test_clean_export_checks_with_exit_zero(tmp_path):
 def test_semicolon_cp1252_decimal_comma_export_reads_right(tmp_path):
     mapping = tmp_path / "eu.toml"
     mapping.write_text(
-        MAPPING.replace('name = "plain"', 'name = "eu"\n[format]\ndecimal = ","\n'
-                        'thousands = "."\ndate = "%d.%m.%Y"'),
+        MAPPING.replace(
+            'name = "plain"',
+            'name = "eu"\n[format]\ndecimal = ","\nthousands = "."\ndate = "%d.%m.%Y"',
+        ),
         encoding="utf-8",
     )
     export = tmp_path / "lines.csv"
@@ -139,8 +149,16 @@ def test_semicolon_cp1252_decimal_comma_export_reads_right(tmp_path):
     out = tmp_path / "out"
 
     result = run_cli(
-        "report", export, "--mapping", mapping, "--as-of", "2024-05-06",
-        "--out", out, "--format", "json",
+        "report",
+        export,
+        "--mapping",
+        mapping,
+        "--as-of",
+        "2024-05-06",
+        "--out",
+        out,
+        "--format",
+        "json",
     )
 
     assert result.exit_code == 0, result.output

@@ -29,8 +29,18 @@ def _classic_report(shared_data: Path, tmp_path: Path) -> dict:
     folder = shared_data / "classicmodels" / "csv"
     files = [folder / f"{name}.csv" for name in CLASSIC_FILES]
     result = run_cli(
-        "report", *files, "--mapping", "classicmodels", "--as-of", "2005-05-31",
-        "--period", "month", "--out", tmp_path, "--format", "json,html,xlsx",
+        "report",
+        *files,
+        "--mapping",
+        "classicmodels",
+        "--as-of",
+        "2005-05-31",
+        "--period",
+        "month",
+        "--out",
+        tmp_path,
+        "--format",
+        "json,html,xlsx",
     )
     assert result.exit_code == 0, result.output
     return report_json(tmp_path)
@@ -82,8 +92,16 @@ def test_northwind_open_orders_agree_with_a_plain_csv_count(shared_data, tmp_pat
     folder = shared_data / "northwind"
     files = [folder / f"{name}.csv" for name in NORTHWIND_FILES]
     result = run_cli(
-        "report", *files, "--mapping", "northwind", "--as-of", "1998-05-06",
-        "--out", tmp_path, "--format", "json",
+        "report",
+        *files,
+        "--mapping",
+        "northwind",
+        "--as-of",
+        "1998-05-06",
+        "--out",
+        tmp_path,
+        "--format",
+        "json",
     )
     assert result.exit_code == 0, result.output
     report = report_json(tmp_path)
@@ -91,7 +109,9 @@ def test_northwind_open_orders_agree_with_a_plain_csv_count(shared_data, tmp_pat
     shipped = {r["OrderID"]: r["ShippedDate"] for r in _rows(folder / "Orders.csv")}
     open_values = [
         (
-            Decimal(r["Quantity"]) * Decimal(r["UnitPrice"]) * (1 - Decimal(r["Discount"]))
+            Decimal(r["Quantity"])
+            * Decimal(r["UnitPrice"])
+            * (1 - Decimal(r["Discount"]))
         ).quantize(Decimal("0.01"), ROUND_HALF_UP)
         for r in _rows(folder / "Order_Details.csv")
         if not shipped[r["OrderID"]]

@@ -33,7 +33,10 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
         "The confirmed date when there is one, else the estimated date. The "
         "requested date is shown beside it and never used in its place.",
     ),
-    ("Bucket A", "Backlog with a confirmed ship date in the period (past due included)."),
+    (
+        "Bucket A",
+        "Backlog with a confirmed ship date in the period (past due included).",
+    ),
     ("Bucket B", "Backlog with only an estimated ship date in the period."),
     ("Bucket C", "Backlog that ships after the period."),
     ("Bucket D", "Blocked lines, whatever their date."),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -31,9 +32,13 @@ from backlogdesk.review import build_report
 from backlogdesk.settings import Settings
 from backlogdesk.store.database import Store
 from backlogdesk.store.schema import lines_to_arrow
+from history_kit import import_week, line
 
 AS_OF = date(2005, 5, 31)
 FORMULA_LIKE_NAMES = ['=HYPERLINK("http://x")', "+1-2", "@SUM(A1)", "-3+4"]
+HISTORY_AS_OF = date(2024, 3, 18)
+HISTORY_SHEETS = ["Changes", "Bridge", "Conversion"]
+HOSTILE_CUSTOMER = '=HYPERLINK("http://x")'
 LINE_COLUMNS = (
     Column("customer_name", "Customer"),
     Column("order_id", "Order"),
@@ -71,6 +76,60 @@ def classicmodels_book(
     """The classicmodels workbook, read back with openpyxl."""
     path = tmp_path_factory.mktemp("excel") / "report.xlsx"
     return openpyxl.load_workbook(write_excel(classicmodels_report, path))
+
+
+@pytest.fixture(scope="module")
+def history_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
+    """Three weekly imports, reviewed by week as of Monday 2024-03-18.
+
+    At 2024-03-11 the backlog holds SO-1 (1,000.00, due 03-14), SO-2 (500.00,
+    due 03-15) and SO-3 (1,000.00, due 03-28); SO-4 is on credit hold and SO-5
+    pending. By 2024-03-18 SO-1 shipped, SO-2 slipped a week, SO-3 shipped 4 of
+    10, SO-4 and SO-5 were released and SO-6 (3 x 50.00) is new.
+    """
+    folder = tmp_path_factory.mktemp("history")
+    import_week(folder, "2024-03-04", [line("SO-1", confirmed="2024-03-14")])
+    import_week(
+        folder,
+        "2024-03-11",
+        [
+            line("SO-1", confirmed="2024-03-14"),
+            line("SO-2", qty="5", confirmed="2024-03-15"),
+            line("SO-3", confirmed="2024-03-28"),
+            line("SO-4", confirmed="2024-03-13", status="hold", block="CR"),
+            line("SO-5", status="pending"),
+        ],
+    )
+    shipped = {"delivered": "10", "status": "shipped", "delivery_date": "2024-03-14"}
+    import_week(
+        folder,
+        "2024-03-18",
+        [
+            line("SO-1", confirmed="2024-03-14", **shipped),
+            line("SO-2", qty="5", confirmed="2024-03-22", delay_reason="material late"),
+            line("SO-3", confirmed="2024-03-28", delivered="4"),
+            line("SO-4", confirmed="2024-03-25"),
+            line("SO-5", confirmed="2024-03-26"),
+            line(
+                "SO-6",
+                qty="3",
+                price="50",
+                confirmed="2024-03-27",
+                customer=HOSTILE_CUSTOMER,
+            ),
+        ],
+    )
+    store = Store(folder / "store.duckdb")
+    return build_report(store, HISTORY_AS_OF, "week", Settings.defaults())
+
+
+@pytest.fixture(scope="module")
+def history_path(
+    history_report: Report, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The history report written as a workbook."""
+    path = tmp_path_factory.mktemp("excel_history") / "report.xlsx"
+    return write_excel(history_report, path)
 
 
 def _box(lines: int, value: str) -> Box:
@@ -141,6 +200,18 @@ def row_starting(sheet: Worksheet, label: str) -> list[Any]:
 def first_column(sheet: Worksheet) -> list[Any]:
     """Every value of column A, top to bottom."""
     return [row[0].value for row in sheet.iter_rows()]
+
+
+def table_rows(sheet: Worksheet, name: str) -> list[list[Any]]:
+    """The data rows of the Excel table ``name``, header left out."""
+    first, last = sheet.tables[name].ref.split(":")
+    cells = sheet[f"{first[0]}{int(first[1:]) + 1}:{last}"]
+    return [[cell.value for cell in row] for row in cells]
+
+
+def cents(value: Any) -> Decimal:
+    """A money cell read back as a Decimal to the cent."""
+    return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 # -- sheets and headline numbers --------------------------------------------------
@@ -419,3 +490,204 @@ def test_excel_unwritable_path_names_the_file(tmp_path: Path) -> None:
 
     with pytest.raises(ReportError, match="missing-folder"):
         write_excel(small_report([_line("Alpha")]), path)
+
+
+# -- the history sheets ------------------------------------------------------------
+
+
+def test_excel_history_sheets_follow_data_quality(history_path: Path) -> None:
+    sheetnames = openpyxl.load_workbook(history_path).sheetnames
+
+    assert sheetnames[:9] == [
+        "Summary",
+        "Buckets",
+        "Lines",
+        "Triage",
+        "Data quality",
+        *HISTORY_SHEETS,
+        "Definitions",
+    ]
+
+
+def test_excel_without_history_has_no_history_sheets(
+    classicmodels_book: Any, tmp_path: Path
+) -> None:
+    small_book = written(small_report([_line("Alpha")]), tmp_path)
+
+    for book in (classicmodels_book, small_book):
+        assert not set(HISTORY_SHEETS) & set(book.sheetnames)
+
+
+def test_excel_changes_sheet_counts_each_kind_of_change(history_path: Path) -> None:
+    changes = openpyxl.load_workbook(history_path)["Changes"]
+
+    summary = table_rows(changes, "Changes_summary")
+
+    counts = {kind: lines for kind, _title, lines in summary}
+    # SO-6 new; SO-1 and SO-3 shipped; SO-2 (+7 days) and SO-4 (+12) slipped.
+    assert counts == {
+        "new": 1,
+        "shipped": 2,
+        "cancelled": 0,
+        "left_export": 0,
+        "slipped": 2,
+        "pulled_in": 0,
+        "newly_blocked": 0,
+        "unblocked": 1,
+        "value_changed": 0,
+    }
+
+
+def test_excel_changes_sheet_lists_each_kind_in_its_own_table(
+    history_path: Path,
+) -> None:
+    changes = openpyxl.load_workbook(history_path)["Changes"]
+
+    assert set(changes.tables) == {
+        "Changes_summary",
+        "Changes_changed_new",
+        "Changes_changed_shipped",
+        "Changes_changed_slipped",
+        "Changes_changed_unblocked",
+    }
+    assert "Ship date slipped: 2 lines" in first_column(changes)
+    assert "Cancelled or short-closed: 0 lines" not in first_column(changes)
+    slipped = table_rows(changes, "Changes_changed_slipped")
+    moved = {row[0]: (row[4], row[5], row[6]) for row in slipped}
+    assert moved == {
+        "SO-2/10": (datetime(2024, 3, 15), datetime(2024, 3, 22), 7),
+        "SO-4/10": (datetime(2024, 3, 13), datetime(2024, 3, 25), 12),
+    }
+    assert changes.tables["Changes_changed_slipped"].autoFilter is not None
+
+
+def test_excel_bridge_walks_from_opening_to_closing(
+    history_path: Path, history_report: Report
+) -> None:
+    bridge = openpyxl.load_workbook(history_path)["Bridge"]
+    assert history_report.history is not None
+    expected = history_report.history.bridge
+    assert expected is not None
+
+    opening, closing = row_starting(bridge, "Opening"), row_starting(bridge, "Closing")
+    steps = {step.title: row_starting(bridge, step.title) for step in expected.steps}
+
+    # Opening: SO-1 1,000 + SO-2 500 + SO-3 1,000. Closing adds the new SO-6
+    # (150), takes off SO-1 and SO-3's shipped 4 x 100, adds SO-4 and SO-5.
+    assert (opening[1].value, cents(opening[2].value)) == (3, Decimal("2500.00"))
+    assert (closing[1].value, cents(closing[2].value)) == (5, Decimal("3250.00"))
+    assert cents(steps["New lines"][2].value) == Decimal("150.00")
+    assert cents(steps["Shipped"][2].value) == Decimal("-1400.00")
+    assert cents(steps["Unblocked into backlog"][2].value) == Decimal("1000.00")
+    assert cents(steps["Released from pending"][2].value) == Decimal("1000.00")
+    assert cents(opening[2].value) == expected.opening
+    assert cents(closing[2].value) == expected.closing
+    for step in expected.steps:
+        row = steps[step.title]
+        assert (row[1].value, cents(row[2].value)) == (step.lines, step.value)
+
+
+def test_excel_bridge_shows_steps_with_their_sign(history_path: Path) -> None:
+    bridge = openpyxl.load_workbook(history_path)["Bridge"]
+
+    shipped, opening = row_starting(bridge, "Shipped"), row_starting(bridge, "Opening")
+
+    assert shipped[2].number_format == "+#,##0.00;-#,##0.00;0.00"
+    assert opening[2].number_format == "#,##0.00"
+    assert row_starting(bridge, "Previous import")[1].value == datetime(2024, 3, 11)
+
+
+def test_excel_bridge_check_row_adds_opening_and_steps(history_path: Path) -> None:
+    formulas = openpyxl.load_workbook(history_path)["Bridge"]
+    cached = openpyxl.load_workbook(history_path, data_only=True)["Bridge"]
+
+    opening_row = row_starting(formulas, "Opening")[0].row
+    check = row_starting(formulas, "Check: opening + steps")
+    result = row_starting(cached, "Check: opening + steps")
+
+    steps = f"C{opening_row + 1}:C{opening_row + 9}"
+    assert check[2].value == f"=C{opening_row}+SUM({steps})"
+    assert cents(result[2].value) == Decimal("3250.00")
+    assert result[3].value == "equals closing"
+
+
+def test_excel_bridge_lists_every_moved_line_by_step(history_path: Path) -> None:
+    bridge = openpyxl.load_workbook(history_path)["Bridge"]
+
+    rows = table_rows(bridge, "Bridge_lines")
+
+    # SO-2 only moved its date: its backlog value did not change.
+    steps = {row[0]: row[2] for row in rows}
+    assert steps == {
+        "SO-1/10": "Shipped",
+        "SO-3/10": "Changes (quantity, price, reopened)",
+        "SO-4/10": "Unblocked into backlog",
+        "SO-5/10": "Released from pending",
+        "SO-6/10": "New lines",
+    }
+    # The Step filter values are the names in the bridge above the table.
+    assert set(steps.values()) <= set(first_column(bridge))
+    so_3 = next(row for row in rows if row[0] == "SO-3/10")
+    assert [cents(value) for value in so_3[3:6]] == [
+        Decimal("1000.00"),
+        Decimal("600.00"),
+        Decimal("400.00"),
+    ]
+    assert bridge.tables["Bridge_lines"].autoFilter is not None
+
+
+def test_excel_conversion_shows_outcomes_with_their_share(history_path: Path) -> None:
+    formulas = openpyxl.load_workbook(history_path)["Conversion"]
+    cached = openpyxl.load_workbook(history_path, data_only=True)["Conversion"]
+
+    shipped = row_starting(cached, "Shipped in the period")
+    slipped = row_starting(cached, "Slipped out of the period")
+    total = row_starting(cached, "Total in A and B")
+
+    # Week 11 started with SO-1 (1,000.00) and SO-2 (500.00) in bucket A.
+    assert row_starting(cached, "Period")[1].value == "2024-W11"
+    assert row_starting(cached, "Start import")[1].value == datetime(2024, 3, 11)
+    assert row_starting(cached, "End import")[1].value == datetime(2024, 3, 18)
+    assert (shipped[1].value, cents(shipped[2].value)) == (1, Decimal("1000.00"))
+    assert (slipped[1].value, cents(slipped[2].value)) == (1, Decimal("500.00"))
+    assert shipped[3].value == pytest.approx(2 / 3)
+    assert slipped[3].value == pytest.approx(1 / 3)
+    assert shipped[3].number_format == "0.0%"
+    assert (total[1].value, cents(total[2].value)) == (2, Decimal("1500.00"))
+    assert total[3].value == pytest.approx(1.0)
+    share = row_starting(formulas, "Shipped in the period")[3]
+    assert share.value == f"=C{share.row}/C${total[0].row}"
+
+
+def test_excel_conversion_lists_slip_and_block_reasons(history_path: Path) -> None:
+    conversion = openpyxl.load_workbook(history_path)["Conversion"]
+
+    reasons = table_rows(conversion, "Conversion_slip_reasons")
+
+    assert [[row[0], row[1], cents(row[2])] for row in reasons] == [
+        ["material late", 1, Decimal("500.00")]
+    ]
+    assert "Conversion_block_reasons" not in conversion.tables
+    assert "No line was blocked since." in first_column(conversion)
+
+
+def test_excel_conversion_sheet_says_why_there_is_none(
+    history_report: Report, tmp_path: Path
+) -> None:
+    assert history_report.history is not None
+    note = "Backlog conversion of 2024-W11 needs an import inside it."
+    history = replace(history_report.history, conversion=None, conversion_note=note)
+
+    book = written(replace(history_report, history=history), tmp_path)
+
+    assert first_column(book["Conversion"]) == ["Backlog conversion", None, note]
+
+
+def test_excel_history_writes_formula_like_text_as_text(history_path: Path) -> None:
+    book = openpyxl.load_workbook(history_path)
+
+    new_line = row_starting(book["Changes"], "SO-6/10")[1]
+    bridge_line = row_starting(book["Bridge"], "SO-6/10")[1]
+
+    for cell in (new_line, bridge_line):
+        assert (cell.value, cell.data_type) == (HOSTILE_CUSTOMER, "s")

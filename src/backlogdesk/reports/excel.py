@@ -1,7 +1,8 @@
 """The weekly backlog report as an Excel workbook.
 
-Sheets in reading order: Summary, Buckets, Lines, Triage, Data quality,
-Definitions, then Splits, Inputs and Settings for reference. Money and
+Sheets in reading order: Summary, Buckets, Lines, Triage, Data quality, then
+Changes, Bridge and Conversion when the store holds more than one import, then
+Definitions, and Splits, Inputs and Settings for reference. Money and
 quantities are written as numbers so Excel can filter and sum them; the
 exact decimal strings live in the JSON report.
 """
@@ -20,8 +21,11 @@ from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from backlogdesk.errors import ReportError
+from backlogdesk.reports.excel_history import history_sheets
 from backlogdesk.reports.excel_sheets import (
+    DrawSheet,
     SheetWriter,
+    lines_text,
     make_styles,
     number_style,
     table_name,
@@ -103,9 +107,9 @@ def write_excel(report: Report, path: Path) -> Path:
     )
     styles = make_styles(workbook)
 
-    for sheet_name, draw in SHEETS:
+    for sheet_name, draw in _sheets(report):
         out = SheetWriter(workbook.add_worksheet(sheet_name), styles)
-        draw(out, report)
+        draw(out)
         out.finish()
 
     try:
@@ -117,6 +121,19 @@ def write_excel(report: Report, path: Path) -> Path:
         ) from error
     log.info("wrote Excel report as of %s to %s", report.as_of, path)
     return path
+
+
+def _sheets(report: Report) -> list[tuple[str, DrawSheet]]:
+    """Each sheet's name and drawing, the history sheets after Data quality."""
+    sheets = [(name, _bound(draw, report)) for name, draw in SHEETS]
+    if report.history is not None:
+        after = [name for name, _ in sheets].index(HISTORY_AFTER) + 1
+        sheets[after:after] = history_sheets(report, report.history)
+    return sheets
+
+
+def _bound(draw: Callable[[SheetWriter, Report], None], report: Report) -> DrawSheet:
+    return lambda out: draw(out, report)
 
 
 def _summary_sheet(out: SheetWriter, report: Report) -> None:
@@ -267,7 +284,7 @@ def _triage_sheet(out: SheetWriter, report: Report) -> None:
     out.excel_table(Table("lists", "Lists", COUNT_COLUMNS, counts), "Triage_lists")
 
     for table in report.triage:
-        _block(out, f"{table.title}: {_lines_text(len(table.rows))}", table)
+        out.block(f"{table.title}: {lines_text(len(table.rows))}", table.note)
         out.excel_table(table, table_name("Triage", table.name))
 
 
@@ -277,26 +294,15 @@ def _quality_sheet(out: SheetWriter, report: Report) -> None:
     out.excel_table(Table("lanes", "Lanes", COUNT_COLUMNS, counts), "Quality_lanes")
 
     for issue in report.quality:
-        _block(out, f"{issue.title}: {_lines_text(issue.lines)}", issue.table)
+        out.block(f"{issue.title}: {lines_text(issue.lines)}", issue.table.note)
         out.excel_table(issue.table, table_name("Quality", issue.code))
 
 
 def _splits_sheet(out: SheetWriter, report: Report) -> None:
     out.heading(f"Open orders split several ways, as of {report.as_of.isoformat()}")
     for table in report.splits:
-        _block(out, table.title, table)
+        out.block(table.title, table.note)
         out.excel_table(table, table_name("Split", table.name), "No open lines.")
-
-
-def _block(out: SheetWriter, title: str, table: Table) -> None:
-    out.skip()
-    out.line(title, out.styles.title)
-    if table.note:
-        out.line(table.note, out.styles.note)
-
-
-def _lines_text(count: int) -> str:
-    return "1 line" if count == 1 else f"{count:,} lines"
 
 
 def _definitions_sheet(out: SheetWriter, report: Report) -> None:
@@ -344,3 +350,4 @@ SHEETS: tuple[tuple[str, Callable[[SheetWriter, Report], None]], ...] = (
     ("Inputs", _inputs_sheet),
     ("Settings", _settings_sheet),
 )
+HISTORY_AFTER = "Data quality"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -25,6 +26,8 @@ FILTER_BUTTON_WIDTH = 2
 NUMERIC_KINDS = ("int", "qty", "money", "pct")
 NUMBER_FORMATS = {
     "money": "#,##0.00",
+    # Bridge steps are changes: a sign on both sides reads as "moved by".
+    "signed_money": "+#,##0.00;-#,##0.00;0.00",
     # Whole quantities get their own format: "#,##0.####" would show "76.".
     "qty": "#,##0.####",
     "whole_qty": "#,##0",
@@ -112,6 +115,11 @@ def number_style(value: Any, kind: ColumnKind) -> str:
     return kind
 
 
+def lines_text(count: int) -> str:
+    """``1 line`` or ``1,234 lines``: a count as a block title states it."""
+    return "1 line" if count == 1 else f"{count:,} lines"
+
+
 def table_name(*parts: str) -> str:
     """An Excel table name (letters, digits, underscores) from readable parts."""
     return re.sub(r"[^A-Za-z0-9_]", "_", "_".join(parts))
@@ -140,6 +148,13 @@ class SheetWriter:
     def skip(self) -> None:
         """Leave one empty row."""
         self.row += 1
+
+    def block(self, title: str, note: str = "") -> None:
+        """An empty row, a bold block title, and the block's note when it has one."""
+        self.skip()
+        self.line(title, self.styles.title)
+        if note:
+            self.line(note, self.styles.note)
 
     def pair(self, label: str, value: Any, kind: ColumnKind = "text") -> None:
         """A bold label with its value beside it."""
@@ -225,3 +240,7 @@ class SheetWriter:
                 self.sheet.set_column(col, col, width)
         for col, width in sorted(self.wrapped.items()):
             self.sheet.set_column(col, col, width, self.styles.wrap)
+
+
+DrawSheet = Callable[[SheetWriter], None]
+"""Draws one sheet on an empty worksheet; the report it draws is already bound."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from backlogdesk.metrics.invoicing import invoiced_ahead
-from backlogdesk.metrics.triage import LINE_COLUMNS, rows_of
 from backlogdesk.reports.model import Column, QualityIssue, Table
 from backlogdesk.settings import Settings
 
@@ -68,9 +67,24 @@ def quality_issues(
     return issues
 
 
+QUALITY_COLUMNS = (
+    Column("line_key", "Order / line"),
+    Column("customer_name", "Customer"),
+    Column("status_class", "Status"),
+    Column("open_value", "Open value", "money"),
+    Column("owner", "Owner"),
+    Column("source_file", "File"),
+    Column("source_row", "Row", "int"),
+)
+
+
 def _issue(code: str, title: str, selected: Any) -> QualityIssue:
-    rows = rows_of(selected)
-    return QualityIssue(code, title, len(rows), Table(code, title, LINE_COLUMNS, rows))
+    """A lane lists just enough of each line to find it in the export."""
+    ordered = selected.order_by([selected.open_value.desc(), selected.line_key])
+    keys = [column.key for column in QUALITY_COLUMNS]
+    rows = ordered.select(*keys).to_pyarrow().to_pylist()
+    table = Table(code, title, QUALITY_COLUMNS, rows)
+    return QualityIssue(code, title, len(rows), table)
 
 
 def _over_delivery(classified: Any) -> QualityIssue:

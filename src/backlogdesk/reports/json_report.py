@@ -180,13 +180,14 @@ def _encode(value: Any) -> Any:
 
 
 def render_json(report: Report) -> str:
-    """The JSON text of ``report`` (sorted keys, so runs compare byte for byte)."""
+    """The JSON text of ``report``: compact, keys sorted, so runs compare byte
+    for byte (pretty-print it with any JSON viewer)."""
     return json.dumps(
         report_document(report),
         default=_encode,
-        indent=2,
         ensure_ascii=False,
         sort_keys=True,
+        separators=(",", ":"),
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from backlogdesk.errors import InputError
 
-RATE_POLICIES = ("order_date", "report_date")
+RATE_POLICIES = ("order_date", "report_date", "budget_rate")
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,10 @@ REGISTRY: tuple[Setting, ...] = (
     Setting(
         "rate_date_policy",
         "order_date",
-        "order_date / report_date",
-        "Which day's currency rate converts a line: its order date or the as-of "
-        "date of the report.",
+        "order_date / report_date / budget_rate",
+        "Which currency rate converts a line: the rate of its order date, of the "
+        "report's as-of date, or the year's budget rate (the rate dated 1 January "
+        "of the as-of year).",
     ),
     Setting(
         "business_timezone",

@@ -25,6 +25,20 @@ class Rates:
     by_currency: dict[str, list[tuple[date, Decimal]]] = field(default_factory=dict)
     origin: str = "no rates file"
 
+    def budget_rate(self, currency: str | None, year: int) -> Decimal:
+        """The budget rate of ``year``: the rate dated exactly 1 January."""
+        if currency is None or currency == self.reporting_currency:
+            return Decimal(1)
+        new_year = date(year, 1, 1)
+        for day, value in self.by_currency.get(currency, []):
+            if day == new_year:
+                return value
+        raise RateError(
+            f"No budget rate for {currency} in {year} ({self.origin}). Add a row "
+            f"'{currency},{new_year.isoformat()},<rate>' to the rates file, or choose "
+            "another rate_date_policy."
+        )
+
     def rate(self, currency: str | None, on: date) -> Decimal:
         """The rate valid on ``on``: the latest one dated on or before it."""
         if currency is None or currency == self.reporting_currency:

@@ -69,6 +69,9 @@ FIELDS: tuple[Field, ...] = (
     Field("discount", "price", False, "Discount as a fraction (0.15 = 15 %)."),
     Field("line_amount", "amount", False, "Net amount of the ordered quantity."),
     Field("unit_cost", "price", False, "Unit cost, for margin."),
+    Field(
+        "tax_rate", "price", False, "Tax rate as a fraction, when prices include tax."
+    ),
     Field("currency", "text", False, "ISO currency of price and amount."),
     Field("status", "status", True, "Line status after the value map.", STATUSES),
     Field("order_status", "status", False, "Order header status.", STATUSES),

@@ -375,7 +375,7 @@ def _derive(
         values["currency"] = mapping.currency or context.rates.reporting_currency
 
     _derive_quantities(values, mapping, context)
-    _derive_money(values, context)
+    _derive_money(values, mapping, context)
     return values
 
 
@@ -396,7 +396,22 @@ def _derive_quantities(
     values["ordered_qty"] = values["ordered_qty"].quantize(QTY_PLACES, ROUND_HALF_UP)
 
 
-def _derive_money(values: dict[str, Any], context: IngestContext) -> None:
+def _tax_divisor(values: dict[str, Any], mapping: Mapping) -> Decimal:
+    """1 + tax rate when the export's prices include tax, else 1."""
+    if not mapping.prices_include_tax:
+        return Decimal(1)
+    if values["tax_rate"] is None:
+        raise CellError(
+            "prices include tax ([rules] prices_include_tax) but the line has no "
+            "tax rate; map tax_rate (0.19 for 19 %)"
+        )
+    rate: Decimal = values["tax_rate"]
+    return 1 + rate
+
+
+def _derive_money(
+    values: dict[str, Any], mapping: Mapping, context: IngestContext
+) -> None:
     ordered: Decimal = values["ordered_qty"]
     discount = values["discount"] or Decimal(0)
     if not Decimal(0) <= discount <= Decimal(1):
@@ -404,11 +419,12 @@ def _derive_money(values: dict[str, Any], context: IngestContext) -> None:
             f"discount {discount} is not a fraction between 0 and 1; for percent "
             'values set unit = "percent" on the discount field'
         )
+    divisor = _tax_divisor(values, mapping)
     if values["line_amount"] is not None:
-        amount: Decimal = values["line_amount"]
+        amount: Decimal = values["line_amount"] / divisor
         net_price = amount / ordered if ordered else Decimal(0)
     elif values["unit_price"] is not None:
-        net_price = values["unit_price"] * (1 - discount)
+        net_price = values["unit_price"] * (1 - discount) / divisor
         amount = ordered * net_price
     else:
         amount = net_price = None  # type: ignore[assignment]
@@ -419,10 +435,22 @@ def _derive_money(values: dict[str, Any], context: IngestContext) -> None:
         None if net_price is None else net_price.quantize(PRICE_PLACES, ROUND_HALF_UP)
     )
 
-    rate_day = values["order_date"] if context.rate_policy == "order_date" else None
-    values["fx_rate"] = context.rates.rate(
-        values["currency"], rate_day or context.as_of
-    )
+    values["fx_rate"] = _fx_rate(values, context)
+
+
+def _fx_rate(values: dict[str, Any], context: IngestContext) -> Decimal:
+    """The line's rate into the reporting currency, by the rate-date policy."""
+    currency = values["currency"]
+    if context.rate_policy == "budget_rate":
+        return context.rates.budget_rate(currency, context.as_of.year)
+    if context.rate_policy == "report_date":
+        return context.rates.rate(currency, context.as_of)
+    if values["order_date"] is None and currency != context.rates.reporting_currency:
+        raise CellError(
+            "the rate policy is order_date but this line has no order date; map "
+            'order_date in the mapping or set rate_date_policy = "report_date"'
+        )
+    return context.rates.rate(currency, values["order_date"] or context.as_of)
 
 
 def allocate_item_shipments(

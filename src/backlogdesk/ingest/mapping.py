@@ -96,6 +96,7 @@ class Mapping:
     movements: tuple[MovementSource, ...] = ()
     movement_signs: str = "signed"
     returns_reshipped: bool = False
+    prices_include_tax: bool = False
 
     def __repr__(self) -> str:
         return (
@@ -213,6 +214,7 @@ def parse_mapping(text: str, origin: str) -> Mapping:
         ),
         movement_signs=_movement_signs(rules, origin),
         returns_reshipped=bool(rules.get("returns_reshipped", False)),
+        prices_include_tax=bool(rules.get("prices_include_tax", False)),
     )
 
 
@@ -307,6 +309,7 @@ _RULE_KEYS = {
     "shipped_qty_level",
     "movement_signs",
     "returns_reshipped",
+    "prices_include_tax",
 }
 
 

@@ -26,15 +26,15 @@ def print_summary(report: Report, console: Console) -> None:
     console.print(_numbers_table(report))
     for item in report.not_provided.values():
         console.print(f"{item.title}: {item.reason}")
-    if not report.inputs:
+    if report.inputs:
+        console.print(
+            f"Input rows: {report.read:,} read = {report.read - report.rejected:,} "
+            f"accepted + {report.rejected:,} rejected"
+            + (f" (see {report.rejected_file})" if report.rejected else "")
+        )
+    else:
         console.print(f"From the store: snapshot {report.as_of} ({report.source})")
-        _print_history(report, console)
-        return
-    console.print(
-        f"Input rows: {report.read:,} read = {report.read - report.rejected:,} "
-        f"accepted + {report.rejected:,} rejected"
-        + (f" (see {report.rejected_file})" if report.rejected else "")
-    )
+    _print_history(report, console)
     issues = [q for q in report.quality if q.lines]
     if issues:
         shown = "; ".join(f"{q.title}: {q.lines}" for q in issues)
@@ -71,7 +71,7 @@ def _print_history(report: Report, console: Console) -> None:
     if history is None:
         return
     changes = ", ".join(
-        f"{row['lines']:,} {row['kind'].replace('_', ' ')}"
+        f"{row['title'].lower()}: {row['lines']:,}"
         for row in history.changes_summary
         if row["lines"]
     )
@@ -79,5 +79,13 @@ def _print_history(report: Report, console: Console) -> None:
     if history.bridge is not None:
         bridge = history.bridge
         console.print(
-            f"Backlog bridge: {_money(bridge.opening)} -> {_money(bridge.closing)}"
+            f"Sales backlog bridge: {_money(bridge.opening)} -> "
+            f"{_money(bridge.closing)}"
+        )
+    repeat = next((t for t in report.triage if t.name == "repeat_slips"), None)
+    aging = next((t for t in report.triage if t.name == "aging"), None)
+    if repeat is not None and aging is not None:
+        console.print(
+            f"Repeat slips: {len(repeat.rows):,} lines; no movement for too long: "
+            f"{len(aging.rows):,} lines"
         )

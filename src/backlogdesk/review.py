@@ -24,7 +24,10 @@ from backlogdesk.reports.model import (
     Table,
 )
 from backlogdesk.review_history import build_history, classified_as_of
+from backlogdesk.rules.evaluate import evaluate_rules
+from backlogdesk.rules.ownership import Owners, owning_function, proposed_person
 from backlogdesk.settings import Settings
+from backlogdesk.store.actions import latest_actions_table
 from backlogdesk.store.database import Store
 
 log = logging.getLogger(__name__)
@@ -39,11 +42,14 @@ def build_report(
     rejected_file: str | None = None,
     notes: list[str] | None = None,
     source: str = "",
+    owners: Owners | None = None,
 ) -> Report:
     """Classify the lines valid on ``as_of`` and assemble every section."""
     period = period_containing(as_of, period_kind)
     classified = classified_as_of(store, as_of, period, settings).cache()
-    open_lines = classified.filter(classified.is_open).cache()
+    open_lines = _with_ownership(
+        classified.filter(classified.is_open), store, owners or Owners(), as_of
+    )
 
     numbers = headline_boxes(open_lines)
     buckets, past_due = bucket_boxes(open_lines)
@@ -73,6 +79,9 @@ def build_report(
         generated_by=f"Backlog Desk {__version__}",
         history=build_history(store, classified, as_of, period_kind, settings),
     )
+    report.rules = evaluate_rules(
+        open_lines, numbers, buckets, as_of, settings, _not_evaluated()
+    )
     log.info(
         "built report as of %s: %d open lines", as_of, numbers["open_orders"].lines
     )
@@ -88,6 +97,26 @@ def _splits(open_lines: Any, settings: Settings) -> list[Table]:
         split_table(open_lines, name, title, key, label, orders.get(name))
         for name, title, key, label in SPLITS
     ]
+
+
+def _with_ownership(open_lines: Any, store: Store, owners: Owners, as_of: date) -> Any:
+    """Open lines with their newest recorded action, owning function and a
+    proposed person, so every red line can leave the meeting with an owner."""
+    actions = latest_actions_table(store)
+    t = open_lines.left_join(actions, open_lines.line_key == actions.line_key)
+    t = t.drop("line_key_right")
+    t = t.mutate(owning_function=owning_function(t))
+    return t.mutate(
+        proposed_owner=proposed_person(t, t.owning_function, owners),
+        next_update_overdue=(t.next_update < as_of).fill_null(False),
+    ).cache()
+
+
+def _not_evaluated() -> dict[str, str]:
+    return {
+        "revenue_green_units_margin_red": "not evaluated: no budget file was given",
+        "coverage_not_schedulable": "not evaluated: no agreements file was given",
+    }
 
 
 def _not_provided() -> dict[str, NotProvided]:

@@ -60,6 +60,34 @@ REGISTRY: tuple[Setting, ...] = (
         "A pending line older than this (from its order date) goes to triage.",
     ),
     Setting(
+        "stale_value_share_max",
+        0.25,
+        "share of open value",
+        "Rule 'open orders not moving' fires when more of the open value than this "
+        "has not moved for stale_after_days.",
+    ),
+    Setting(
+        "unconfirmed_share_max",
+        0.3,
+        "share of backlog value",
+        "Rule 'backlog unconfirmed' fires when more of the sales backlog value than "
+        "this has no confirmed date.",
+    ),
+    Setting(
+        "estimated_to_confirmed_max",
+        0.5,
+        "B value / A value",
+        "Rule 'too many estimates' fires when bucket B is larger than this share "
+        "of bucket A.",
+    ),
+    Setting(
+        "coverage_to_backlog_max",
+        1.0,
+        "coverage / released backlog",
+        "Rule 'coverage not schedulable' fires when agreement coverage exceeds "
+        "released backlog by more than this factor.",
+    ),
+    Setting(
         "reporting_currency",
         "USD",
         "ISO 4217",

@@ -23,7 +23,10 @@ LINE_COLUMNS = (
     Column("last_movement_date", "Last movement", "date"),
     Column("block_reason", "Block reason"),
     Column("slips", "Slips", "int"),
-    Column("owner", "Owner"),
+    Column("owner", "Account owner"),
+    Column("proposed_owner", "Proposed owner"),
+    Column("action_owner", "Assigned to"),
+    Column("next_update", "Next update", "date"),
 )
 
 FULL_COLUMNS = (
@@ -63,6 +66,10 @@ FULL_COLUMNS = (
     Column("latest_move_to", "Latest move to", "date"),
     Column("repeat_slip", "Repeat slip", "flag"),
     Column("third_strike", "Third strike", "flag"),
+    Column("owning_function", "Function"),
+    Column("decision", "Decision"),
+    Column("action_note", "Action note"),
+    Column("action_version", "Action version", "int"),
     Column("source_file", "File"),
     Column("source_row", "Row", "int"),
 )
@@ -70,10 +77,13 @@ FULL_COLUMNS = (
 SELECTED = tuple(dict.fromkeys(c.key for c in FULL_COLUMNS))
 
 
-def rows_of(t: Any, first: list[Any] | None = None) -> list[dict[str, Any]]:
+def rows_of(
+    t: Any, first: list[Any] | None = None, columns: tuple[Column, ...] | None = None
+) -> list[dict[str, Any]]:
     """Open lines as dicts: by ``first`` keys, then largest value, then line key."""
     ordered = t.order_by([*(first or []), t.open_value.desc(), t.line_key])
-    result: list[dict[str, Any]] = ordered.select(*SELECTED).to_pyarrow().to_pylist()
+    keys = SELECTED if columns is None else tuple(c.key for c in columns)
+    result: list[dict[str, Any]] = ordered.select(*keys).to_pyarrow().to_pylist()
     return result
 
 

@@ -14,7 +14,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from backlogdesk.reports.model import Box, Bridge, Conversion, History, Report, Table
+from backlogdesk.reports.model import (
+    Box,
+    Bridge,
+    Conversion,
+    History,
+    Report,
+    RuleResult,
+    Table,
+)
 
 SCHEMA_VERSION = 1
 
@@ -68,6 +76,24 @@ def report_document(report: Report) -> dict[str, Any]:
         "settings": report.settings,
         "notes": report.notes,
         "history": None if report.history is None else _history(report.history),
+        "rules": [_rule(rule) for rule in report.rules],
+    }
+
+
+def _rule(rule: RuleResult) -> dict[str, Any]:
+    return {
+        "code": rule.code,
+        "title": rule.title,
+        "scope": rule.scope,
+        "measure": rule.measure,
+        "measured": None if rule.measured is None else qty_text(rule.measured),
+        "unit": rule.unit,
+        "threshold": None if rule.threshold is None else qty_text(rule.threshold),
+        "fired": rule.fired,
+        "function": rule.function,
+        "action": rule.action,
+        "note": rule.note,
+        "lines": None if rule.lines is None else _rows(rule.lines),
     }
 
 

@@ -149,6 +149,24 @@ class History:
     conversion_note: str = ""
 
 
+@dataclass(frozen=True)
+class RuleResult:
+    """One trigger as evaluated: measured value against threshold, and its lines."""
+
+    code: str
+    title: str
+    scope: str
+    measure: str
+    measured: Decimal | None
+    unit: str
+    threshold: Decimal | None
+    fired: bool
+    function: str
+    action: str
+    note: str
+    lines: Table | None
+
+
 @dataclass
 class Report:
     """The weekly backlog report, built once and rendered many ways."""
@@ -173,6 +191,7 @@ class Report:
     source: str = ""
     generated_by: str = ""
     history: History | None = None
+    rules: list[RuleResult] = field(default_factory=list)
 
     def __repr__(self) -> str:
         box = self.numbers["open_orders"]

@@ -196,6 +196,12 @@ def _add_movement_totals(store: Store) -> None:
         store.sql(f"alter table line_versions add column {name} decimal(38, 4)")
 
 
+def _create_actions(store: Store) -> None:
+    from backlogdesk.store.actions import create_actions_table
+
+    create_actions_table(store)
+
+
 def plan_hash_sql(prefix: str = "") -> str:
     """SQL for the hash of a line's planning-relevant fields."""
     parts = ", ".join(
@@ -210,6 +216,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Store], None]], ...] = (
     (3, "add delay reason", _add_delay_reason),
     (4, "add input counts to snapshots", _add_input_counts),
     (5, "add movement totals", _add_movement_totals),
+    (6, "create the action log", _create_actions),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -1,0 +1,1 @@
+"""Rules: measured triggers that turn red findings into actions with owners."""

@@ -178,3 +178,23 @@ def test_crm_pipeline_export_is_refused_with_the_reason(tmp_path):
 
     assert result.exit_code == 2
     assert "CRM pipeline columns (Stage)" in result.output
+
+
+def test_a_column_name_with_a_dot_is_read_from_the_lines_file(tmp_path):
+    mapping = tmp_path / "dots.toml"
+    mapping.write_text(
+        '[fields]\norder_id = "Document No."\nline_id = "Line No."\n'
+        'item = "No."\nordered_qty = "Quantity"\nstatus = { value = "released" }\n',
+        encoding="utf-8",
+    )
+    export = tmp_path / "lines.csv"
+    export.write_text("Document No.,Line No.,No.,Quantity\nSO-1,10,ITEM-7,3\n")
+    out = tmp_path / "out"
+
+    result = run_cli(
+        "report", export, "--mapping", mapping, "--as-of", "2024-05-06",
+        "--out", out, "--format", "json",
+    )
+
+    assert result.exit_code == 0, result.output
+    assert report_json(out)["lines"][0]["item"] == "ITEM-7"

@@ -155,13 +155,14 @@ def _check_columns(tables: dict[str, list[RawTable]], mapping: Mapping) -> None:
                 "Opportunities and forecasts are not orders and are refused for the "
                 "backlog; export confirmed sales order lines instead."
             )
+    roles = {source.name for source in mapping.files}
     needed: list[tuple[str, str, str]] = []
     for rule in mapping.fields.values():
-        needed += [(*_split_ref(c), f"field {rule.name}") for c in rule.columns]
+        needed += [(*_split_ref(c, roles), f"field {rule.name}") for c in rule.columns]
     for source in mapping.files:
         for own, ref in source.join.items():
             needed.append((source.name, own, f"join of [files.{source.name}]"))
-            needed.append((*_split_ref(ref), f"join of [files.{source.name}]"))
+            needed.append((*_split_ref(ref, roles), f"join of [files.{source.name}]"))
     for role, column, purpose in needed:
         for table in tables.get(role, []):
             if column not in table.columns:
@@ -172,9 +173,11 @@ def _check_columns(tables: dict[str, list[RawTable]], mapping: Mapping) -> None:
                 )
 
 
-def _split_ref(reference: str) -> tuple[str, str]:
-    role, _, column = reference.rpartition(".")
-    if role and role.replace("_", "").isalnum() and "." not in role:
+def _split_ref(reference: str, roles: Any) -> tuple[str, str]:
+    """'orders.status' names a column of the joined file 'orders'; any other
+    name (including one with a dot, such as 'No.') is a lines-file column."""
+    role, dot, column = reference.partition(".")
+    if dot and role in roles and role != LINES:
         return role, column
     return LINES, reference
 
@@ -243,7 +246,7 @@ def _convert_row(
 
 
 def _cell(cells: dict[str, dict[str, Any]], reference: str) -> Any:
-    role, column = _split_ref(reference)
+    role, column = _split_ref(reference, cells)
     return cells.get(role, {}).get(column)
 
 

@@ -74,7 +74,10 @@ def week_table(con: duckdb.DuckDBPyConnection, lines: int, week: int) -> pa.Tabl
         null::varchar as order_status,
         case when hash(n, 16) % 10 = 0 then 'capacity' end as block_reason,
         null::varchar as comments, null::varchar as agreement_id,
-        null::varchar as delay_reason
+        null::varchar as delay_reason,
+        null::decimal(38, 4) as delivered_qty,
+        null::decimal(38, 4) as returned_qty,
+        null::decimal(38, 4) as invoiced_qty
     from state
     """
     return con.sql(sql).to_arrow_table().cast(LINE_SCHEMA)

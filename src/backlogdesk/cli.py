@@ -438,9 +438,14 @@ def mappings_list() -> None:
 
     Example: backlogdesk mappings list
     """
+    from backlogdesk.budget import load_budget_mapping
     from backlogdesk.ingest.mapping import load_mapping, shipped_mapping_names
 
     for name in shipped_mapping_names():
+        if name.startswith("budget-"):
+            text = load_budget_mapping(name).description
+            click.echo(f"{name} (budget file): {text.split('. ')[0]}")
+            continue
         description = load_mapping(name).description.split(". ")[0]
         click.echo(f"{name}: {description}")
 
@@ -455,9 +460,11 @@ def mappings_show(name: str) -> None:
     """
     from importlib import resources
 
-    from backlogdesk.ingest.mapping import load_mapping
+    from backlogdesk.ingest.mapping import shipped_mapping_names
 
-    load_mapping(name)
+    if name not in shipped_mapping_names():
+        shown = ", ".join(shipped_mapping_names())
+        raise click.UsageError(f"No shipped mapping '{name}'. Shipped: {shown}.")
     path = resources.files("backlogdesk") / "mappings" / f"{name}.toml"
     click.echo(path.read_text(encoding="utf-8"), nl=False)
 
@@ -475,3 +482,8 @@ def _print_run(run: Any) -> None:
     print_summary(run.report, console)
     for path in run.written:
         console.print(f"wrote {path}")
+
+
+from backlogdesk.web.commands import register  # noqa: E402
+
+register(main)

@@ -22,6 +22,7 @@ from backlogdesk.ingest.rejects import write_rejects
 from backlogdesk.periods import PeriodKind
 from backlogdesk.reports.model import InputCount, Report
 from backlogdesk.review import build_report
+from backlogdesk.rules.ownership import Owners
 from backlogdesk.settings import Settings
 from backlogdesk.store.database import Store
 from backlogdesk.store.schema import lines_to_arrow
@@ -170,6 +171,7 @@ def report_from_store(
     out_dir: Path,
     formats: tuple[str, ...],
     settings: Settings,
+    owners: Owners | None = None,
 ) -> ReportRun:
     """Report from an existing store, as the business looked on ``as_of``."""
     if not db.exists():
@@ -192,6 +194,7 @@ def report_from_store(
             inputs=[InputCount(**count) for count in snapshot.inputs],
             rejected_file=snapshot.rejected_file,
             source=snapshot.source,
+            owners=owners,
         )
     out_dir.mkdir(parents=True, exist_ok=True)
     return ReportRun(report, None, write_formats(report, out_dir, formats))
@@ -233,7 +236,9 @@ def run_demo(
 ) -> ReportRun:
     """Write the demo company's weekly exports, import them all, and report."""
     from backlogdesk.demo.history import write_demo_history
+    from backlogdesk.demo.meeting import record_last_meeting, write_owners
     from backlogdesk.ingest.mapping import load_mapping
+    from backlogdesk.rules.ownership import load_owners
 
     settings = Settings.defaults()
     mapping = load_mapping("demo")
@@ -241,10 +246,17 @@ def run_demo(
     if db.exists():
         db.unlink()
     rejected = out_dir / REJECTED_NAME
-    for export in write_demo_history(out_dir / "exports", last_as_of, weeks, seed):
+    exports = write_demo_history(out_dir / "exports", last_as_of, weeks, seed)
+    for export in exports:
         inputs = Inputs(mapping, rates=export.rates_path)
         outcome, _ = import_exports(
             export.export_paths, inputs, export.as_of, settings, db, rejected
         )
         log.info("demo: %s", outcome)
-    return report_from_store(db, last_as_of, period, out_dir, FORMATS, settings)
+        if len(exports) > 1 and export is exports[-2]:
+            with Store(db) as store:
+                record_last_meeting(store, export.as_of)
+    owners = load_owners(write_owners(out_dir / "exports", seed))
+    return report_from_store(
+        db, last_as_of, period, out_dir, FORMATS, settings, owners=owners
+    )

@@ -21,7 +21,9 @@ from backlogdesk.budget.targets import (
     Dimension,
 )
 from backlogdesk.errors import MappingError
-from backlogdesk.ingest.mapping import FormatOptions, _parse_format
+from backlogdesk.ingest.mapping import FormatOptions, parse_format, reject_unknown
+
+_DOC = "docs/budget.md"
 
 PERIOD_PARTS = ("year", "quarter", "month", "week")
 MEASURE_FIELDS = ("revenue", "units", "margin", "margin_pct")
@@ -88,11 +90,11 @@ def parse_budget_mapping(text: str, origin: str) -> BudgetMapping:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise MappingError(f"{origin}: not valid TOML ({exc}).") from exc
-    _reject_unknown(document, _TOP_KEYS, origin, "the top level")
+    reject_unknown(document, _TOP_KEYS, origin, "the top level", _DOC)
     rules = document.get("rules", {})
-    _reject_unknown(rules, _RULE_KEYS, origin, "[rules]")
+    reject_unknown(rules, _RULE_KEYS, origin, "[rules]", _DOC)
 
-    format_options = _parse_format(document.get("format", {}), origin)
+    format_options = parse_format(document.get("format", {}), origin)
     fields = {
         name: _parse_field(name, spec, format_options, origin)
         for name, spec in document.get("fields", {}).items()
@@ -111,17 +113,6 @@ def parse_budget_mapping(text: str, origin: str) -> BudgetMapping:
     )
 
 
-def _reject_unknown(
-    table: dict[str, Any], known: set[str] | tuple[str, ...], origin: str, where: str
-) -> None:
-    unknown = sorted(set(table) - set(known))
-    if unknown:
-        raise MappingError(
-            f"{origin}: unknown key(s) {', '.join(unknown)} in {where}. "
-            f"Allowed: {', '.join(sorted(known))}. See docs/budget.md."
-        )
-
-
 def _parse_field(
     name: str, spec: Any, format_options: FormatOptions, origin: str
 ) -> BudgetField:
@@ -137,7 +128,7 @@ def _parse_field(
             f"{origin}: [fields] {name} must be a column name, or a table with "
             "either 'column' or 'value'."
         )
-    _reject_unknown(spec, _FIELD_KEYS, origin, f"[fields] {name}")
+    reject_unknown(spec, _FIELD_KEYS, origin, f"[fields] {name}", _DOC)
     formats = spec.get("format", format_options.date_formats)
     return BudgetField(
         name=name,

@@ -14,7 +14,15 @@ from typing import Any
 
 from backlogdesk.errors import MappingError
 from backlogdesk.ingest.fields import Field
-from backlogdesk.ingest.mapping import FieldRule, FormatOptions
+from backlogdesk.ingest.mapping import (
+    FieldRule,
+    FormatOptions,
+    parse_format,
+    parse_values,
+    reject_unknown,
+)
+
+_DOC = "docs/coverage.md"
 
 AGREEMENT_TYPES = ("frame", "blanket", "supply", "scheduling")
 AGREEMENT_STATUSES = ("active", "draft", "closed", "cancelled")
@@ -49,15 +57,6 @@ AGREEMENT_FIELDS: tuple[Field, ...] = (
 AGREEMENT_FIELD_BY_NAME = {field.name: field for field in AGREEMENT_FIELDS}
 
 _TOP_KEYS = {"name", "description", "format", "fields", "values", "rules"}
-_FORMAT_KEYS = {
-    "delimiter",
-    "encoding",
-    "decimal",
-    "thousands",
-    "skip_rows",
-    "date",
-    "sheet",
-}
 _FIELD_KEYS = {"column", "value", "format", "map", "unmapped"}
 _RULE_KEYS = {"currency"}
 
@@ -92,9 +91,9 @@ def parse_agreement_mapping(text: str, origin: str) -> AgreementMapping:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise MappingError(f"{origin}: not valid TOML ({exc}).") from exc
-    _reject_unknown(document, _TOP_KEYS, origin, "the top level")
-    format_options = _parse_format(document.get("format", {}), origin)
-    values = _parse_values(document.get("values", {}), origin)
+    reject_unknown(document, _TOP_KEYS, origin, "the top level", _DOC)
+    format_options = parse_format(document.get("format", {}), origin)
+    values = parse_values(document.get("values", {}), origin)
     fields = {
         name: _parse_field(name, spec, format_options, values, origin)
         for name, spec in document.get("fields", {}).items()
@@ -106,7 +105,7 @@ def parse_agreement_mapping(text: str, origin: str) -> AgreementMapping:
             f"{origin}: [fields] must map committed_qty, committed_value or both."
         )
     rules = document.get("rules", {})
-    _reject_unknown(rules, _RULE_KEYS, origin, "[rules]")
+    reject_unknown(rules, _RULE_KEYS, origin, "[rules]", _DOC)
     currency = rules.get("currency")
     return AgreementMapping(
         name=str(document.get("name", origin)),
@@ -116,46 +115,6 @@ def parse_agreement_mapping(text: str, origin: str) -> AgreementMapping:
         values=values,
         currency=None if currency is None else str(currency),
     )
-
-
-def _reject_unknown(
-    table: dict[str, Any], known: set[str], origin: str, where: str
-) -> None:
-    unknown = sorted(set(table) - known)
-    if unknown:
-        raise MappingError(
-            f"{origin}: unknown key(s) {', '.join(unknown)} in {where}. "
-            f"Allowed: {', '.join(sorted(known))}. See docs/coverage.md."
-        )
-
-
-def _parse_format(table: dict[str, Any], origin: str) -> FormatOptions:
-    _reject_unknown(table, _FORMAT_KEYS, origin, "[format]")
-    decimal = str(table.get("decimal", "."))
-    thousands = str(table.get("thousands", ""))
-    if decimal not in (".", ",") or thousands == decimal:
-        raise MappingError(
-            f"{origin}: [format] decimal must be '.' or ',' and differ from thousands."
-        )
-    dates = table.get("date", ["%Y-%m-%d"])
-    return FormatOptions(
-        delimiter=table.get("delimiter"),
-        encoding=table.get("encoding"),
-        decimal=decimal,
-        thousands=thousands,
-        skip_rows=int(table.get("skip_rows", 0)),
-        date_formats=tuple([dates] if isinstance(dates, str) else dates),
-        sheet=table.get("sheet"),
-    )
-
-
-def _parse_values(table: dict[str, Any], origin: str) -> dict[str, dict[str, str]]:
-    values: dict[str, dict[str, str]] = {}
-    for map_name, entries in table.items():
-        if not isinstance(entries, dict):
-            raise MappingError(f"{origin}: [values.{map_name}] must be a table.")
-        values[map_name] = {str(key): str(value) for key, value in entries.items()}
-    return values
 
 
 def _parse_field(
@@ -177,7 +136,7 @@ def _parse_field(
         raise MappingError(
             f'{origin}: [fields] {name} needs a column name or {{ value = "..." }}.'
         )
-    _reject_unknown(spec, _FIELD_KEYS, origin, f"[fields] {name}")
+    reject_unknown(spec, _FIELD_KEYS, origin, f"[fields] {name}", _DOC)
 
     unmapped = str(spec.get("unmapped", "error"))
     if unmapped not in ("error", "empty", "keep"):

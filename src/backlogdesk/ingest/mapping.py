@@ -189,13 +189,13 @@ def parse_mapping(text: str, origin: str) -> Mapping:
     """
     document = _load_document(text, origin)
 
-    _reject_unknown(document, _TOP_KEYS, origin, "the top level")
-    format_options = _parse_format(document.get("format", {}), origin)
+    reject_unknown(document, _TOP_KEYS, origin, "the top level")
+    format_options = parse_format(document.get("format", {}), origin)
     files = _parse_files(document.get("files", {}), origin)
-    values = _parse_values(document.get("values", {}), origin)
+    values = parse_values(document.get("values", {}), origin)
     fields = _parse_fields(document.get("fields", {}), format_options, values, origin)
     rules = document.get("rules", {})
-    _reject_unknown(rules, _RULE_KEYS, origin, "[rules]")
+    reject_unknown(rules, _RULE_KEYS, origin, "[rules]")
 
     return Mapping(
         name=str(document.get("name", Path(origin).stem)),
@@ -313,19 +313,25 @@ _RULE_KEYS = {
 }
 
 
-def _reject_unknown(
-    table: dict[str, Any], known: set[str], origin: str, where: str
+def reject_unknown(
+    table: dict[str, Any],
+    known: set[str] | tuple[str, ...],
+    origin: str,
+    where: str,
+    doc: str = "docs/mapping.md",
 ) -> None:
-    unknown = sorted(set(table) - known)
+    """Stop at a key the section does not know, listing the ones it does."""
+    unknown = sorted(set(table) - set(known))
     if unknown:
         raise MappingError(
             f"{origin}: unknown key(s) {', '.join(unknown)} in {where}. "
-            f"Allowed: {', '.join(sorted(known))}. See docs/mapping.md."
+            f"Allowed: {', '.join(sorted(known))}. See {doc}."
         )
 
 
-def _parse_format(table: dict[str, Any], origin: str) -> FormatOptions:
-    _reject_unknown(table, _FORMAT_KEYS, origin, "[format]")
+def parse_format(table: dict[str, Any], origin: str) -> FormatOptions:
+    """The [format] section: delimiter, encoding, number marks, dates, sheet."""
+    reject_unknown(table, _FORMAT_KEYS, origin, "[format]")
     dates = table.get("date", ["%Y-%m-%d"])
     decimal = table.get("decimal", ".")
     if decimal not in (".", ","):
@@ -356,7 +362,7 @@ def _parse_files(table: dict[str, Any], origin: str) -> tuple[SourceFile, ...]:
         )
     sources = []
     for name, spec in table.items():
-        _reject_unknown(spec, _FILE_KEYS, origin, f"[files.{name}]")
+        reject_unknown(spec, _FILE_KEYS, origin, f"[files.{name}]")
         join = {str(k): str(v) for k, v in spec.get("join", {}).items()}
         if name != LINES and not join:
             raise MappingError(
@@ -376,7 +382,8 @@ def _parse_files(table: dict[str, Any], origin: str) -> tuple[SourceFile, ...]:
     return (lines, *[s for s in sources if s.name != LINES])
 
 
-def _parse_values(table: dict[str, Any], origin: str) -> dict[str, dict[str, str]]:
+def parse_values(table: dict[str, Any], origin: str) -> dict[str, dict[str, str]]:
+    """The [values.*] maps from an ERP's words to Backlog Desk's."""
     values: dict[str, dict[str, str]] = {}
     for map_name, entries in table.items():
         if not isinstance(entries, dict):
@@ -425,7 +432,7 @@ def _parse_field(
         spec = {"column": spec}
     if not isinstance(spec, dict):
         raise MappingError(f"{origin}: [fields] {name} must be a column name or table.")
-    _reject_unknown(spec, _FIELD_KEYS, origin, f"[fields] {name}")
+    reject_unknown(spec, _FIELD_KEYS, origin, f"[fields] {name}")
 
     columns: tuple[str, ...]
     if "column" in spec:

@@ -31,9 +31,12 @@ class DateType(click.ParamType):
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             self.fail(f"'{value}' is not a date like 2026-12-04.", param, ctx)
+        if not date(1900, 1, 1) <= day <= date(2199, 12, 31):
+            self.fail(f"{value} is outside the years 1900 to 2199.", param, ctx)
+        return day
 
 
 def as_of_option(required: bool) -> Callable[[Any], Any]:
@@ -104,6 +107,15 @@ def domain_errors(function: Callable[..., Any]) -> Callable[..., Any]:
             return function(*args, **kwargs)
         except BacklogDeskError as exc:
             click.secho(f"Error: {exc}", fg="red", err=True)
+            sys.exit(2)
+        except OSError as exc:
+            where = exc.filename or "a file"
+            click.secho(
+                f"Error: cannot use {where}: {exc.strerror or exc}. Check that the "
+                "path exists, is a folder where one is expected, and is writable.",
+                fg="red",
+                err=True,
+            )
             sys.exit(2)
 
     return wrapper

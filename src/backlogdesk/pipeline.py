@@ -144,7 +144,6 @@ def import_exports(
 ) -> tuple[ImportOutcome, IngestResult]:
     """Add the exports as the snapshot of ``as_of`` to the store at ``db``."""
     result = ingest_exports(paths, inputs, as_of, settings)
-    write_rejects(result.rejects, rejected_path)
     source = _source(paths, inputs)
     counts = [asdict(count) for count in result.counts]
     with Store(db) as store:
@@ -155,7 +154,10 @@ def import_exports(
             source,
             counts,
             str(rejected_path),
+            str(settings["reporting_currency"]),
         )
+    if not outcome.unchanged:
+        write_rejects(result.rejects, rejected_path)
     return outcome, result
 
 
@@ -178,7 +180,7 @@ def report_from_store(
         raise StoreError(
             f"{db}: no store here. Import an export first (backlogdesk import)."
         )
-    with Store(db) as store:
+    with Store(db, read_only=True) as store:
         dates = store.snapshot_dates()
         if as_of not in dates:
             shown = ", ".join(str(d) for d in dates[-8:]) or "none"
@@ -186,6 +188,16 @@ def report_from_store(
                 f"{db} has no snapshot dated {as_of}. Latest snapshots: {shown}."
             )
         snapshot = next(s for s in store.snapshots() if s.as_of == as_of)
+        notes = []
+        if snapshot.currency and snapshot.currency != settings["reporting_currency"]:
+            notes.append(
+                f"Values are in {snapshot.currency}, the currency this snapshot was "
+                f"imported in; the setting reporting_currency = "
+                f"{settings['reporting_currency']} applies to new imports only."
+            )
+            settings = settings.with_overrides(
+                {"reporting_currency": snapshot.currency}, "the store"
+            )
         report = build_report(
             store,
             as_of,
@@ -193,6 +205,7 @@ def report_from_store(
             settings,
             inputs=[InputCount(**count) for count in snapshot.inputs],
             rejected_file=snapshot.rejected_file,
+            notes=notes,
             source=snapshot.source,
             owners=owners,
         )

@@ -7,6 +7,7 @@ prints the values it used so a reader can see why a line landed where it did.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -155,19 +156,74 @@ class Settings:
                 raise InputError(
                     f"{source}: unknown setting '{name}'. Known settings: {known}."
                 )
-            expected = type(_BY_NAME[name].default)
-            if not isinstance(value, expected):
-                raise InputError(
-                    f"{source}: setting '{name}' must be a {expected.__name__}, "
-                    f"got {value!r}."
-                )
-            if name == "rate_date_policy" and value not in RATE_POLICIES:
-                raise InputError(
-                    f"{source}: rate_date_policy must be one of "
-                    f"{', '.join(RATE_POLICIES)}."
-                )
-            values[name] = value
+            values[name] = _checked(name, value, source)
         return Settings(values)
+
+
+def _checked(name: str, value: Any, source: str) -> Any:
+    """The value if it fits the setting; otherwise an error naming the fix."""
+    default = _BY_NAME[name].default
+    if (
+        isinstance(default, float)
+        and isinstance(value, int)
+        and not isinstance(value, bool)
+    ):
+        value = float(value)
+    if not isinstance(value, type(default)) or (
+        isinstance(value, bool) != isinstance(default, bool)
+    ):
+        raise InputError(
+            f"{source}: setting '{name}' must be a {type(default).__name__} like "
+            f"{default!r}, got {value!r}."
+        )
+    problem = _PROBLEMS.get(name, lambda _: None)(value)
+    if problem:
+        raise InputError(f"{source}: setting '{name}' {problem}, got {value!r}.")
+    return value
+
+
+def _bands_problem(value: Any) -> str | None:
+    ok = all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)
+    if not value or not ok or list(value) != sorted(set(value)):
+        return "must list whole days above 0 in rising order, like [14, 30, 60, 90]"
+    return None
+
+
+def _zone_problem(value: Any) -> str | None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "must be an IANA time zone such as 'Europe/Berlin' or 'UTC'"
+    return None
+
+
+def _by_group_problem(value: Any) -> str | None:
+    if all(
+        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value.values()
+    ):
+        return None
+    return "must map product groups to whole days above 0, like { Pumps = 60 }"
+
+
+_PROBLEMS: dict[str, Callable[[Any], str | None]] = {
+    "aging_bands_days": _bands_problem,
+    "business_timezone": _zone_problem,
+    "stale_after_days_by_group": _by_group_problem,
+    "rate_date_policy": lambda v: (
+        None if v in RATE_POLICIES else f"must be one of {', '.join(RATE_POLICIES)}"
+    ),
+    "reporting_currency": lambda v: (
+        None
+        if len(v) == 3 and v.isalpha() and v.isupper()
+        else "must be a three-letter ISO currency code in capitals, like 'EUR'"
+    ),
+    "planning_horizon_days": lambda v: None if v > 0 else "must be above 0",
+    "stale_after_days": lambda v: None if v > 0 else "must be above 0",
+    "pending_max_days": lambda v: None if v >= 0 else "must be 0 or more",
+    "triage_rows": lambda v: None if v > 0 else "must be above 0",
+}
 
 
 def load_settings(path: Path | None) -> Settings:
@@ -181,4 +237,10 @@ def load_settings(path: Path | None) -> Settings:
         raise InputError(f"{path}: settings file not found.") from exc
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: not valid TOML ({exc}).") from exc
+    stray = sorted(set(document) - {"settings"})
+    if stray:
+        raise InputError(
+            f"{path}: {', '.join(stray)} must stand under a [settings] table "
+            "(first line '[settings]'); see 'backlogdesk settings'."
+        )
     return settings.with_overrides(document.get("settings", {}), str(path))

@@ -11,7 +11,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -79,8 +79,15 @@ def ingest_files(
     """Read the given exports with ``mapping`` and return canonical lines."""
     if not paths:
         raise InputError("No export files given.")
+    seen = [path.resolve() for path in paths]
+    twice = sorted({str(path) for path in seen if seen.count(path) > 1})
+    if twice:
+        raise InputError(
+            f"{', '.join(twice)}: given more than once. Give each file once."
+        )
     tables = _read_by_role(paths, mapping)
     _check_columns(tables, mapping)
+    names = {role: found[0].path.name for role, found in tables.items()}
     lookups = {
         source.name: _index_lookup(tables[source.name], source.join, mapping)
         for source in mapping.files
@@ -98,7 +105,7 @@ def ingest_files(
                 Reject(table.path.name, row, "", "", "unreadable row", reason)
             )
         for raw in table.rows:
-            outcome = _convert_row(table, raw, mapping, lookups, context)
+            outcome = _convert_row(table, raw, mapping, (lookups, names), context)
             if isinstance(outcome, Reject):
                 rejects.append(outcome)
             else:
@@ -207,11 +214,13 @@ def _convert_row(
     table: RawTable,
     raw: RawRow,
     mapping: Mapping,
-    lookups: dict[str, dict[tuple[str | None, ...], RawRow]],
+    joined: tuple[dict[str, dict[tuple[str | None, ...], RawRow]], dict[str, str]],
     context: IngestContext,
 ) -> dict[str, Any] | Reject:
+    lookups, lookups_files = joined
     file = table.path.name
     cells: dict[str, dict[str, Any]] = {LINES: raw.cells}
+    origins: dict[str, str] = {}
 
     for source in mapping.files[1:]:
         key = tuple(_cell(cells, ref) for ref in source.join.values())
@@ -228,6 +237,8 @@ def _convert_row(
                 f"add it there, or set required = false under [files.{source.name}]",
             )
         cells[source.name] = found.cells if found else {}
+        if found is not None:
+            origins[source.name] = f"{lookups_files[source.name]} row {found.row}"
 
     values: dict[str, Any] = {"source_file": file, "source_row": raw.row}
     for spec in FIELDS:
@@ -237,12 +248,31 @@ def _convert_row(
         except CellError as exc:
             column = ", ".join(rule.columns) if rule else spec.name
             shown = _shown_raw(cells, rule)
-            return Reject(file, raw.row, column, shown, _problem(spec), str(exc))
+            reason = str(exc) + _joined_origin(rule, origins)
+            return Reject(file, raw.row, column, shown, _problem(spec), reason)
 
     try:
         return _derive(values, mapping, context)
     except CellError as exc:
         return Reject(file, raw.row, "", "", "inconsistent line", str(exc))
+    except (InvalidOperation, OverflowError):
+        return Reject(
+            file,
+            raw.row,
+            "",
+            "",
+            "number too large",
+            "a quantity, price or amount is too large to be real (more than 30 "
+            "digits); check the cell for a typing or export error",
+        )
+
+
+def _joined_origin(rule: FieldRule | None, origins: dict[str, str]) -> str:
+    """Where a bad cell of a joined file really is, for the rejected row."""
+    if rule is None or not rule.columns:
+        return ""
+    role, _ = _split_ref(rule.columns[0], origins)
+    return f" (the cell is in {origins[role]})" if role in origins else ""
 
 
 def _cell(cells: dict[str, dict[str, Any]], reference: str) -> Any:

@@ -34,6 +34,7 @@ class Snapshot:
     source: str
     inputs: list[dict[str, Any]] = field(default_factory=list)
     rejected_file: str | None = None
+    currency: str | None = None
 
     def __repr__(self) -> str:
         return f"<Snapshot {self.as_of} lines={self.lines}>"
@@ -42,17 +43,23 @@ class Snapshot:
 class Store:
     """An open store; use as a context manager or call ``close``."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, read_only: bool = False) -> None:
         import ibis
 
         self.path = str(path)
+        self.read_only = read_only and self.path != ":memory:"
         try:
-            self.con: Any = ibis.duckdb.connect(self.path)
+            self.con: Any = ibis.duckdb.connect(self.path, read_only=self.read_only)
         except Exception as exc:
+            hint = (
+                " Another Backlog Desk process is writing to it; wait for it to end."
+                if "lock" in str(exc).lower()
+                else ""
+            )
             raise StoreError(
-                f"{self.path}: cannot open the store ({exc}). Is another Backlog "
-                "Desk process using it?"
+                f"{self.path}: cannot open the store ({exc}).{hint}"
             ) from exc
+        _refuse_foreign(self)
         migrate(self)
 
     def __enter__(self) -> Store:
@@ -76,11 +83,11 @@ class Store:
     def snapshots(self) -> list[Snapshot]:
         """Imported snapshots, oldest first."""
         rows = self.sql(
-            "select as_of, lines, source, inputs, rejected_file from snapshots "
-            "order by as_of"
+            "select as_of, lines, source, inputs, rejected_file, currency "
+            "from snapshots order by as_of"
         )
         return [
-            Snapshot(row[0], row[1], row[2], json.loads(row[3] or "[]"), row[4])
+            Snapshot(row[0], row[1], row[2], json.loads(row[3] or "[]"), row[4], row[5])
             for row in rows
         ]
 
@@ -202,6 +209,10 @@ def _create_actions(store: Store) -> None:
     create_actions_table(store)
 
 
+def _add_currency(store: Store) -> None:
+    store.sql("alter table snapshots add column currency varchar")
+
+
 def plan_hash_sql(prefix: str = "") -> str:
     """SQL for the hash of a line's planning-relevant fields."""
     parts = ", ".join(
@@ -217,12 +228,38 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Store], None]], ...] = (
     (4, "add input counts to snapshots", _add_input_counts),
     (5, "add movement totals", _add_movement_totals),
     (6, "create the action log", _create_actions),
+    (7, "record the reporting currency of each snapshot", _add_currency),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
+def _refuse_foreign(store: Store) -> None:
+    """A DuckDB file with other tables and no Backlog Desk history is not ours."""
+    tables = {row[0] for row in store.sql("select table_name from duckdb_tables()")}
+    if tables and "schema_migrations" not in tables:
+        store.close()
+        shown = ", ".join(sorted(tables)[:5])
+        raise StoreError(
+            f"{store.path} is a DuckDB file but not a Backlog Desk store (it holds "
+            f"{shown}). Give another --db path; the file was left unchanged."
+        )
+
+
 def migrate(store: Store, up_to: int = SCHEMA_VERSION) -> None:
     """Apply the named migrations the store has not had yet, in order."""
+    if getattr(store, "read_only", False):
+        tables = {row[0] for row in store.sql("select table_name from duckdb_tables()")}
+        done = (
+            {row[0] for row in store.sql("select version from schema_migrations")}
+            if "schema_migrations" in tables
+            else set()
+        )
+        if done != {version for version, _, _ in MIGRATIONS if version <= up_to}:
+            raise StoreError(
+                f"{store.path} was written by an older Backlog Desk and needs an "
+                f"upgrade: run 'backlogdesk snapshots list --db {store.path}' once."
+            )
+        return
     store.sql(
         "create table if not exists schema_migrations ("
         "version integer primary key, name varchar, applied_at timestamp)"

@@ -46,10 +46,17 @@ class ImportOutcome:
                 f"snapshot {self.as_of} was already imported from the same export: "
                 "nothing changed"
             )
-        return (
+        text = (
             f"imported snapshot {self.as_of}: {self.lines:,} lines, {self.new:,} new, "
             f"{self.changed:,} changed, {self.closed:,} left the export"
         )
+        if self.lines and not (self.new or self.changed or self.closed):
+            text += (
+                ". Not one line changed since the previous snapshot: if this is an "
+                "older export again, undo it with backlogdesk snapshots drop "
+                f"{self.as_of}"
+            )
+        return text
 
 
 def fingerprint(lines: pa.Table) -> str:
@@ -76,6 +83,7 @@ def import_snapshot(
     source: str,
     inputs: list[dict[str, Any]] | None = None,
     rejected_file: str | None = None,
+    currency: str | None = None,
 ) -> ImportOutcome:
     """Add ``lines`` as the snapshot of ``as_of`` to the history.
 
@@ -91,6 +99,7 @@ def import_snapshot(
             f"A different export is already imported for {as_of}. To replace it, "
             f"drop it first: backlogdesk snapshots drop {as_of}"
         )
+    _check_currency(store, currency)
     newest = store.sql("select max(as_of) from snapshots")[0][0]
     if newest is not None and as_of < newest:
         raise StoreError(
@@ -105,6 +114,7 @@ def import_snapshot(
         "fingerprint": print_,
         "inputs": json.dumps(inputs or []),
         "rejected_file": rejected_file,
+        "currency": currency,
     }
     try:
         outcome: ImportOutcome = store.in_transaction(
@@ -114,6 +124,18 @@ def import_snapshot(
         store.unstage(STAGED)
     log.info("%s", outcome)
     return outcome
+
+
+def _check_currency(store: Store, currency: str | None) -> None:
+    """Values are stored converted into one reporting currency; never mix two."""
+    known = {row[0] for row in store.sql("select distinct currency from snapshots")}
+    known.discard(None)
+    if currency is not None and known and known != {currency}:
+        raise StoreError(
+            f"The store holds snapshots in {', '.join(sorted(known))}; this import "
+            f"is in {currency}. Use the same reporting_currency setting for every "
+            "import into one store, or start a new store."
+        )
 
 
 def _append(
@@ -154,7 +176,8 @@ def _append(
         )
         store.sql(
             "insert into snapshots (as_of, lines, source, imported_at, fingerprint, "
-            "inputs, rejected_file) values (?, ?, ?, current_timestamp, ?, ?, ?)",
+            "inputs, rejected_file, currency) "
+            "values (?, ?, ?, current_timestamp, ?, ?, ?, ?)",
             [
                 as_of,
                 count,
@@ -162,6 +185,7 @@ def _append(
                 record["fingerprint"],
                 record["inputs"],
                 record["rejected_file"],
+                record["currency"],
             ],
         )
     finally:

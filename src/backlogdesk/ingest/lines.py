@@ -123,6 +123,7 @@ def ingest_files(
                 f"{table.path.name}: read as {table.encoding}, delimiter "
                 f"{table.delimiter!r}"
             )
+        notes += [f"{table.path.name}: {note}" for note in table.notes]
 
     if mapping.shipped_qty_level == "item":
         lines, unequal = allocate_item_shipments(lines)

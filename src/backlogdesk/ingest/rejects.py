@@ -55,4 +55,4 @@ def problem_counts(rejects: list[Reject]) -> list[tuple[str, int]]:
 
 def _plain(value: str) -> str:
     """Keep a spreadsheet from reading a rejected value as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

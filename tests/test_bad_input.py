@@ -192,9 +192,30 @@ def test_a_column_name_with_a_dot_is_read_from_the_lines_file(tmp_path):
     out = tmp_path / "out"
 
     result = run_cli(
-        "report", export, "--mapping", mapping, "--as-of", "2024-05-06",
-        "--out", out, "--format", "json",
+        "report",
+        export,
+        "--mapping",
+        mapping,
+        "--as-of",
+        "2024-05-06",
+        "--out",
+        out,
+        "--format",
+        "json",
     )
 
     assert result.exit_code == 0, result.output
     assert report_json(out)["lines"][0]["item"] == "ITEM-7"
+
+
+def test_a_value_map_no_field_uses_is_refused(tmp_path):
+    mapping = tmp_path / "typo.toml"
+    mapping.write_text(
+        'extends = "erpnext"\n[values.statuss]\nDraft = "released"\n', encoding="utf-8"
+    )
+    export, _ = _write(tmp_path, HEADER + "SO-1,10,A,1,0,1,2024-05-10,open\n")
+
+    result = run_cli("check", export, "--mapping", mapping)
+
+    assert result.exit_code == 2
+    assert "[values.statuss] is used by no field" in result.output

@@ -36,9 +36,20 @@ def _run(tmp_path: Path, rows: str, policy: str, tax: bool = False):
     export.write_text("order,line,qty,price,currency,order_date,tax\n" + rows)
     out = tmp_path / "out"
     result = run_cli(
-        "report", export, "--mapping", tmp_path / "m.toml", "--rates",
-        tmp_path / "rates.csv", "--settings", tmp_path / "s.toml",
-        "--as-of", "2024-05-20", "--out", out, "--format", "json",
+        "report",
+        export,
+        "--mapping",
+        tmp_path / "m.toml",
+        "--rates",
+        tmp_path / "rates.csv",
+        "--settings",
+        tmp_path / "s.toml",
+        "--as-of",
+        "2024-05-20",
+        "--out",
+        out,
+        "--format",
+        "json",
     )
     return result, out
 
@@ -51,13 +62,13 @@ def test_order_date_policy_uses_the_rate_of_the_order_date(tmp_path):
 
 
 def test_report_date_policy_uses_the_rate_of_the_as_of_date(tmp_path):
-    result, out = _run(tmp_path, "SO-1,10,10,100,EUR,2024-03-15,\n", "report_date")
+    _, out = _run(tmp_path, "SO-1,10,10,100,EUR,2024-03-15,\n", "report_date")
 
     assert report_json(out)["numbers"]["open_orders"]["value"] == "1300.00"
 
 
 def test_budget_rate_policy_uses_the_rate_of_1_january(tmp_path):
-    result, out = _run(tmp_path, "SO-1,10,10,100,EUR,2024-03-15,\n", "budget_rate")
+    _, out = _run(tmp_path, "SO-1,10,10,100,EUR,2024-03-15,\n", "budget_rate")
 
     assert report_json(out)["numbers"]["open_orders"]["value"] == "1100.00"
 
@@ -87,9 +98,7 @@ def test_prices_including_tax_are_reported_net(tmp_path):
 
 
 def test_tax_inclusive_line_without_tax_rate_is_rejected(tmp_path):
-    result, out = _run(
-        tmp_path, "SO-1,10,10,119,USD,2024-03-15,\n", "order_date", tax=True
-    )
+    _, out = _run(tmp_path, "SO-1,10,10,119,USD,2024-03-15,\n", "order_date", tax=True)
 
     assert report_json(out)["inputs"]["rejected"] == 1
     assert "no tax rate" in (out / "rejected-rows.csv").read_text()

@@ -281,3 +281,51 @@ def test_a_movement_for_an_unknown_line_is_rejected_and_counted(tmp_path):
     }
     rejects = (tmp_path / "out" / "rejected-rows.csv").read_text(encoding="utf-8")
     assert "SO-9/10" in rejects and "unknown movement kind 'XX'" in rejects
+
+
+def test_lines_without_movements_keep_the_exports_shipped_quantity(tmp_path):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    mapping = tmp_path / "moves.toml"
+    text = MAPPING.replace("SIGNS", "signed").replace("RESHIP", "false")
+    text = text.replace(
+        'unit_price = "price"', 'unit_price = "price"\nshipped_qty = "done"'
+    )
+    mapping.write_text(text, encoding="utf-8")
+    header = ("order", "line", "customer", "item", "qty", "price", "ship_date", "done")
+    orders = _csv(
+        tmp_path / "lines.csv",
+        header,
+        [
+            ("SO-1", "10", "A", "P1", "10", "1", "", "10"),
+            ("SO-2", "10", "B", "P1", "10", "1", "", "4"),
+        ],
+    )
+    moves = _csv(
+        tmp_path / "moves.csv",
+        ("doc", "type", "order", "line", "qty", "date"),
+        [("DN-1", "DN", "SO-2", "10", "5", "")],
+    )
+    out = tmp_path / "out"
+
+    result = run_cli(
+        "report",
+        orders,
+        "--mapping",
+        mapping,
+        "--as-of",
+        "2024-05-20",
+        "--out",
+        out,
+        "--format",
+        "json",
+        "--movements",
+        moves,
+    )
+    checked = run_cli("check", orders, "--mapping", mapping, "--movements", moves)
+
+    assert result.exit_code == 0, result.output
+    report = report_json(out)
+    assert list(_lines(report)) == ["SO-2/10"]
+    assert _lines(report)["SO-2/10"]["open_qty"] == "5"
+    assert any("differs from the movement files" in n for n in report["notes"])
+    assert "Total: 3 read = 3 accepted + 0 rejected" in checked.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import duckdb
+
 from conftest import report_json, run_cli
 from history_kit import import_week, line, mapping_file, write_export
 

@@ -22,7 +22,7 @@ from backlogdesk.errors import BacklogDeskError
 DEMO_AS_OF = date(2026, 11, 30)
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType[date]):
     """A calendar date written as YYYY-MM-DD."""
 
     name = "YYYY-MM-DD"
@@ -369,17 +369,18 @@ def check(
     result = ingest_exports(
         list(orders), inputs, as_of or date.today(), load_settings(settings_path)
     )
-    for count in result.counts:
+    for file in result.counts:
         click.echo(
-            f"{count.file}: {count.read:,} rows read, {count.accepted:,} accepted, "
-            f"{count.rejected:,} rejected"
+            f"{file.file}: {file.read:,} rows read, {file.accepted:,} accepted, "
+            f"{file.rejected:,} rejected"
         )
+    accepted = sum(file.accepted for file in result.counts)
+    rejected = sum(file.rejected for file in result.counts)
     click.echo(
-        f"Total: {result.read:,} read = {len(result.lines):,} accepted + "
-        f"{len(result.rejects):,} rejected"
+        f"Total: {result.read:,} read = {accepted:,} accepted + {rejected:,} rejected"
     )
-    for problem, count in problem_counts(result.rejects):
-        click.echo(f"  {count:,} x {problem}")
+    for problem, times in problem_counts(result.rejects):
+        click.echo(f"  {times:,} x {problem}")
     for reject in result.rejects[:20]:
         click.echo(f"  - {reject}")
     if len(result.rejects) > 20:
@@ -427,13 +428,17 @@ def settings_command() -> None:
 
     Override them in a TOML file under [settings] and pass --settings FILE.
 
-    Example: backlogdesk settings
+    The output is itself a valid settings file: save it, edit it, pass it.
+
+    Example: backlogdesk settings > settings.toml
     """
     from backlogdesk.settings import REGISTRY
 
+    click.echo("[settings]")
     for setting in REGISTRY:
-        click.echo(f"{setting.name} = {setting.default!r}  ({setting.unit})")
-        click.echo(f"    {setting.help}")
+        value = _toml_value(setting.default)
+        click.echo(f"# {setting.help} ({setting.unit})")
+        click.echo(f"{setting.name} = {value}")
 
 
 @main.group()
@@ -479,6 +484,16 @@ def mappings_show(name: str) -> None:
         raise click.UsageError(f"No shipped mapping '{name}'. Shipped: {shown}.")
     path = resources.files("backlogdesk") / "mappings" / f"{name}.toml"
     click.echo(path.read_text(encoding="utf-8"), nl=False)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f'"{k}" = {v}' for k, v in value.items()) + " }"
+    return str(value)
 
 
 def _formats(text: str) -> tuple[str, ...]:

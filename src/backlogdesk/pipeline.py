@@ -73,9 +73,14 @@ def ingest_exports(
 def _apply_movement_files(result: IngestResult, inputs: Inputs, zone: str) -> None:
     """Read the movement files and set each line's shipped quantity from them."""
     moved = read_movements(list(inputs.movements), inputs.mapping, zone)
-    unmatched = apply_movements(
+    unmatched, differing = apply_movements(
         result.lines, moved.movements, inputs.mapping.returns_reshipped
     )
+    if differing:
+        result.notes.append(
+            f"{differing} line(s): the export's shipped quantity differs from the "
+            "movement files; the movement files were used"
+        )
     rejects = moved.rejects + unmatched
     result.rejects.extend(rejects)
     for file, read, accepted, rejected in moved.counts:

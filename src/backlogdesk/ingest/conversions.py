@@ -48,7 +48,9 @@ class Rates:
             raise RateError(
                 f"No rate for {currency} into {self.reporting_currency} "
                 f"({self.origin}). Add a row '{currency},{on.isoformat()},<rate>' "
-                "to the rates file (--rates)."
+                "to the rates file (--rates), or, if your values should stay in "
+                f'{currency}, set reporting_currency = "{currency}" under [settings] '
+                "in a settings file (--settings)."
             )
         position = bisect.bisect_right(history, on, key=lambda entry: entry[0])
         if position == 0:

@@ -197,6 +197,10 @@ def parse_mapping(text: str, origin: str) -> Mapping:
     rules = document.get("rules", {})
     reject_unknown(rules, _RULE_KEYS, origin, "[rules]")
 
+    movements = _parse_movements(
+        document.get("movements", {}), format_options, values, origin
+    )
+    _check_maps_used(values, fields, movements, origin)
     return Mapping(
         name=str(document.get("name", Path(origin).stem)),
         origin=origin,
@@ -209,13 +213,30 @@ def parse_mapping(text: str, origin: str) -> Mapping:
         charge_items=tuple(str(item) for item in rules.get("charge_items", [])),
         currency=rules.get("currency"),
         shipped_qty_level=_shipped_level(rules, origin),
-        movements=_parse_movements(
-            document.get("movements", {}), format_options, values, origin
-        ),
+        movements=movements,
         movement_signs=_movement_signs(rules, origin),
         returns_reshipped=bool(rules.get("returns_reshipped", False)),
         prices_include_tax=bool(rules.get("prices_include_tax", False)),
     )
+
+
+def _check_maps_used(
+    values: dict[str, dict[str, str]],
+    fields: dict[str, FieldRule],
+    movements: tuple[MovementSource, ...],
+    origin: str,
+) -> None:
+    """A value map no field uses is almost always a misspelt map name."""
+    rules = [*fields.values(), *(r for m in movements for r in m.fields.values())]
+    used = {r.value_map for r in rules} | {m for r in rules for m in r.column_maps}
+    unused = sorted(set(values) - used)
+    if unused:
+        names = ", ".join(f"[values.{name}]" for name in unused)
+        known = ", ".join(sorted(m for m in used if m)) or "none"
+        raise MappingError(
+            f"{origin}: {names} is used by no field (maps in use: {known}). Check "
+            'the spelling, or point a field at it with map = "...".'
+        )
 
 
 MOVEMENT_FIELDS = ("kind", "order_id", "line_id", "item", "qty", "amount", "date")

@@ -147,10 +147,12 @@ def _parse(
 
 def apply_movements(
     lines: list[dict[str, Any]], movements: list[Movement], reshipped: bool
-) -> list[Reject]:
+) -> tuple[list[Reject], int]:
     """Set each line's delivered, returned, invoiced and shipped quantities.
 
-    Returns the movements that match no order line, as rejects.
+    Lines without any delivery or return keep the export's shipped quantity.
+    Returns the movements that match no order line, as rejects, and how many
+    lines had an export quantity that the movement files replaced by another.
     """
     by_line: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     by_item: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
@@ -169,12 +171,14 @@ def apply_movements(
         else:
             totals[(target[0], target[1], movement.kind)] += movement.qty
 
+    moved: set[int] = set()
     for (level, key, kind), qty in totals.items():
         group = (by_line if level == "line" else by_item)[key]
         _spread(group, f"_{kind}", qty)
-    for line in lines:
-        _settle(line, reshipped)
-    return rejects
+        if kind in ("delivery", "return"):
+            moved.update(id(line) for line in group)
+    differing = sum(_settle(line, reshipped, id(line) in moved) for line in lines)
+    return rejects, differing
 
 
 def _target(
@@ -204,14 +208,23 @@ def _spread(group: list[dict[str, Any]], field: str, qty: Decimal) -> None:
         qty -= share
 
 
-def _settle(line: dict[str, Any], reshipped: bool) -> None:
+def _settle(line: dict[str, Any], reshipped: bool, moved: bool) -> bool:
+    """Set the line's movement totals; True when the export's shipped quantity
+    and the movement files disagree."""
     delivered = line.pop("_delivery")
     returned = -line.pop("_return")
     invoiced = line.pop("_invoice") + line.pop("_credit_note")
+    line["invoiced_qty"] = invoiced
+    if not moved:
+        # No delivery or return for this line in the files: the export's own
+        # shipped quantity stands (the files may cover only recent weeks).
+        return False
     line["delivered_qty"] = delivered
     line["returned_qty"] = returned
-    line["invoiced_qty"] = invoiced
-    line["shipped_qty"] = delivered - returned if reshipped else delivered
+    shipped = delivered - returned if reshipped else delivered
+    differs = bool(line["shipped_qty"]) and line["shipped_qty"] != shipped
+    line["shipped_qty"] = shipped
+    return differs
 
 
 def _unmatched(movement: Movement) -> Reject:

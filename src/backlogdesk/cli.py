@@ -6,7 +6,6 @@ Heavy libraries (Ibis, DuckDB, Arrow, XlsxWriter) load inside the commands, so
 
 from __future__ import annotations
 
-import functools
 import logging
 import sys
 from collections.abc import Callable
@@ -17,26 +16,9 @@ from typing import Any
 import click
 
 from backlogdesk import __version__
-from backlogdesk.errors import BacklogDeskError
+from backlogdesk.cli_support import DateType, domain_errors
 
 DEMO_AS_OF = date(2026, 11, 30)
-
-
-class DateType(click.ParamType[date]):
-    """A calendar date written as YYYY-MM-DD."""
-
-    name = "YYYY-MM-DD"
-
-    def convert(self, value: Any, param: Any, ctx: Any) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            self.fail(f"'{value}' is not a date like 2026-12-04.", param, ctx)
-        if not date(1900, 1, 1) <= day <= date(2199, 12, 31):
-            self.fail(f"{value} is outside the years 1900 to 2199.", param, ctx)
-        return day
 
 
 def as_of_option(required: bool) -> Callable[[Any], Any]:
@@ -96,29 +78,6 @@ def input_options(function: Any) -> Any:
     for option in reversed(options):
         function = option(function)
     return function
-
-
-def domain_errors(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn Backlog Desk errors into a one-line message and exit code 2."""
-
-    @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return function(*args, **kwargs)
-        except BacklogDeskError as exc:
-            click.secho(f"Error: {exc}", fg="red", err=True)
-            sys.exit(2)
-        except OSError as exc:
-            where = exc.filename or "a file"
-            click.secho(
-                f"Error: cannot use {where}: {exc.strerror or exc}. Check that the "
-                "path exists, is a folder where one is expected, and is writable.",
-                fg="red",
-                err=True,
-            )
-            sys.exit(2)
-
-    return wrapper
 
 
 @click.group()

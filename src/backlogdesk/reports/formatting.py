@@ -11,6 +11,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
 from backlogdesk.reports.model import ColumnKind
 
 CENT = Decimal("0.01")
@@ -92,3 +94,29 @@ _FORMATTERS: dict[str, Callable[[Any], str]] = {
     "date": format_date,
     "flag": format_flag,
 }
+
+
+def page_environment(package: str, **filters: Any) -> Environment:
+    """A Jinja2 environment for a package's templates with the shared filters.
+
+    Autoescape is on: customer names, comments and file names come from ERP
+    exports and must never be read as markup.
+    """
+    environment = Environment(
+        loader=PackageLoader(package, "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters.update(
+        money=format_money,
+        qty=format_qty,
+        integer=format_int,
+        pct=format_pct,
+        iso=format_date,
+        cell=format_cell,
+        **filters,
+    )
+    environment.tests["numeric"] = is_numeric
+    return environment

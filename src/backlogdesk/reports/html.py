@@ -12,19 +12,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup
 
 from backlogdesk.reports.chart import BUCKET_COLORS, bridge_chart, ship_month_chart
 from backlogdesk.reports.formatting import (
     format_cell,
-    format_date,
-    format_int,
-    format_money,
-    format_pct,
-    format_qty,
     format_signed_money,
-    is_numeric,
+    page_environment,
     plural,
 )
 from backlogdesk.reports.model import Column, Conversion, Report
@@ -69,26 +64,9 @@ def render_html(report: Report) -> str:
 
 @functools.cache
 def _environment() -> Environment:
-    # Autoescape on: customer names, comments and file names come from ERP
-    # exports and must never be read as markup.
-    environment = Environment(
-        loader=PackageLoader("backlogdesk.reports", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
+    environment = page_environment(
+        "backlogdesk.reports", signed=format_signed_money, plural=plural
     )
-    environment.filters.update(
-        money=format_money,
-        qty=format_qty,
-        integer=format_int,
-        pct=format_pct,
-        iso=format_date,
-        cell=format_cell,
-        signed=format_signed_money,
-        plural=plural,
-    )
-    environment.tests["numeric"] = is_numeric
     environment.tests["filled_in"] = _filled_in
     return environment
 

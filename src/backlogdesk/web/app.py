@@ -18,19 +18,15 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from backlogdesk.errors import StoreError
 from backlogdesk.periods import PeriodKind
 from backlogdesk.reports.formatting import (
-    format_cell,
-    format_date,
-    format_int,
-    format_money,
     format_pct,
     format_qty,
-    is_numeric,
+    page_environment,
 )
 from backlogdesk.reports.model import Report
 from backlogdesk.review import build_report
@@ -181,25 +177,9 @@ def create_app(config: WebConfig) -> FastAPI:
 @functools.cache
 def templates() -> Environment:
     """The page templates; autoescape on, as every ERP text is untrusted."""
-    environment = Environment(
-        loader=PackageLoader("backlogdesk.web", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
+    return page_environment(
+        "backlogdesk.web", measured=format_measured, stamp=format_stamp
     )
-    environment.filters.update(
-        money=format_money,
-        qty=format_qty,
-        integer=format_int,
-        pct=format_pct,
-        iso=format_date,
-        cell=format_cell,
-        measured=format_measured,
-        stamp=format_stamp,
-    )
-    environment.tests["numeric"] = is_numeric
-    return environment
 
 
 def format_measured(value: Decimal | None, unit: str) -> str:

@@ -6,7 +6,6 @@ the commands, so ``backlogdesk --help`` stays instant.
 
 from __future__ import annotations
 
-import functools
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -15,10 +14,11 @@ from typing import Any
 
 import click
 
+from backlogdesk.cli_support import DateType, domain_errors
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 DEFAULT_USERS = Path("backlogdesk-users.txt")
-WEB_EXTRA = "pip install 'backlogdesk[web]'"
 
 
 def register(main: click.Group) -> None:
@@ -26,36 +26,6 @@ def register(main: click.Group) -> None:
     main.add_command(serve)
     main.add_command(users)
     main.add_command(pack)
-
-
-def _iso_date(_: click.Context, __: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date like 2026-12-04.") from None
-
-
-def _domain_errors(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Backlog Desk errors become a one-line message and exit code 2."""
-
-    @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from backlogdesk.errors import BacklogDeskError
-
-        try:
-            return function(*args, **kwargs)
-        except BacklogDeskError as exc:
-            click.secho(f"Error: {exc}", fg="red", err=True)
-            sys.exit(2)
-        except ModuleNotFoundError as exc:
-            click.secho(
-                f"Error: {exc.name} is missing: {WEB_EXTRA}", fg="red", err=True
-            )
-            sys.exit(2)
-
-    return wrapper
 
 
 def _review_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -69,8 +39,7 @@ def _review_options(function: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--as-of",
-            callback=_iso_date,
-            metavar="YYYY-MM-DD",
+            type=DateType(),
             help="The imported date to review. Default: the newest snapshot.",
         ),
         click.option(
@@ -131,7 +100,7 @@ def _review_options(function: Callable[..., Any]) -> Callable[..., Any]:
     is_flag=True,
     help="Send the session cookie over HTTPS only (behind a TLS proxy).",
 )
-@_domain_errors
+@domain_errors
 def serve(
     db: Path,
     as_of: date | None,
@@ -222,7 +191,7 @@ def users() -> None:
     is_flag=True,
     help="Read the password from the first line of standard input.",
 )
-@_domain_errors
+@domain_errors
 def users_add(name: str, users_path: Path, password_stdin: bool) -> None:
     """Add a user, or set a new password for an existing one.
 
@@ -251,7 +220,7 @@ def users_add(name: str, users_path: Path, password_stdin: bool) -> None:
     required=True,
     help="Folder for the pack (created if missing).",
 )
-@_domain_errors
+@domain_errors
 def pack(
     db: Path,
     as_of: date | None,

@@ -38,3 +38,30 @@ def report_json(out_dir: Path) -> dict[str, Any]:
     (path,) = out_dir.glob("backlog-*.json")
     document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return document
+
+
+@pytest.fixture(scope="session")
+def classicmodels_report(shared_data: Path) -> Any:
+    """The classicmodels sample as of 2005-05-31, reviewed by month."""
+    from datetime import date
+
+    from backlogdesk.ingest.conversions import Rates, Units
+    from backlogdesk.ingest.lines import IngestContext, ingest_files
+    from backlogdesk.ingest.mapping import load_mapping
+    from backlogdesk.review import build_report
+    from backlogdesk.settings import Settings
+    from backlogdesk.store.database import Store
+    from backlogdesk.store.schema import lines_to_arrow
+
+    as_of = date(2005, 5, 31)
+    folder = shared_data / "classicmodels" / "csv"
+    names = ["orderdetails", "orders", "customers", "products", "employees"]
+    context = IngestContext("UTC", Rates("USD"), Units(), "order_date", as_of)
+    result = ingest_files(
+        [folder / f"{name}.csv" for name in names],
+        load_mapping("classicmodels"),
+        context,
+    )
+    store = Store(":memory:")
+    store.replace_with_single_snapshot(as_of, lines_to_arrow(result.lines), "test")
+    return build_report(store, as_of, "month", Settings.defaults())

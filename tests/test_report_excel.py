@@ -14,9 +14,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from backlogdesk.errors import ReportError
-from backlogdesk.ingest.conversions import Rates, Units
-from backlogdesk.ingest.lines import IngestContext, ingest_files
-from backlogdesk.ingest.mapping import load_mapping
 from backlogdesk.reports.excel import write_excel
 from backlogdesk.reports.model import (
     Box,
@@ -31,7 +28,6 @@ from backlogdesk.reports.model import (
 from backlogdesk.review import build_report
 from backlogdesk.settings import Settings
 from backlogdesk.store.database import Store
-from backlogdesk.store.schema import lines_to_arrow
 from history_kit import import_week, line
 
 AS_OF = date(2005, 5, 31)
@@ -51,22 +47,6 @@ LINE_COLUMNS = (
 
 
 # -- building reports -------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def classicmodels_report(shared_data: Path) -> Report:
-    """The classicmodels sample as of 2005-05-31, reviewed by month."""
-    folder = shared_data / "classicmodels" / "csv"
-    names = ["orderdetails", "orders", "customers", "products", "employees"]
-    context = IngestContext("UTC", Rates("USD"), Units(), "order_date", AS_OF)
-    result = ingest_files(
-        [folder / f"{name}.csv" for name in names],
-        load_mapping("classicmodels"),
-        context,
-    )
-    store = Store(":memory:")
-    store.replace_with_single_snapshot(AS_OF, lines_to_arrow(result.lines), "test")
-    return build_report(store, AS_OF, "month", Settings.defaults())
 
 
 @pytest.fixture(scope="module")

@@ -67,6 +67,7 @@ FULL_COLUMNS = (
     Column("repeat_slip", "Repeat slip", "flag"),
     Column("third_strike", "Third strike", "flag"),
     Column("owning_function", "Function"),
+    Column("next_update_overdue", "Next update overdue", "flag"),
     Column("decision", "Decision"),
     Column("action_note", "Action note"),
     Column("action_version", "Action version", "int"),

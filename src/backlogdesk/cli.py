@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,18 @@ def db_option(function: Any) -> Any:
 @as_of_option(required=True)
 @period_option
 @click.option(
+    "--agreements",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Frame / blanket / supply agreements file (repeatable): agreement "
+    "coverage, kept apart from backlog.",
+)
+@click.option(
+    "--agreements-mapping",
+    type=click.Path(path_type=Path),
+    help="Mapping TOML for the agreements file (see docs/coverage.md).",
+)
+@click.option(
     "--out",
     "out_dir",
     type=click.Path(path_type=Path),
@@ -135,6 +148,8 @@ def report(
     db: Path | None,
     as_of: date,
     period: str,
+    agreements: tuple[Path, ...],
+    agreements_mapping: Path | None,
     out_dir: Path,
     formats: str,
 ) -> None:
@@ -169,6 +184,9 @@ def report(
             "the files first (backlogdesk import) and report with --db only."
         )
     inputs = _inputs(mapping_spec, rates, units, movements)
+    inputs = replace(
+        inputs, agreements=agreements, agreements_mapping=agreements_mapping
+    )
     run = report_from_exports(
         list(orders), inputs, as_of, kind, out_dir, _formats(formats), settings
     )

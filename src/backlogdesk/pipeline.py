@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from backlogdesk.errors import ReportError, StoreError
+from backlogdesk.errors import InputError, ReportError, StoreError
 from backlogdesk.ingest.conversions import load_rates, load_units
 from backlogdesk.ingest.lines import (
     FileCount,
@@ -18,10 +18,10 @@ from backlogdesk.ingest.lines import (
 )
 from backlogdesk.ingest.mapping import Mapping
 from backlogdesk.ingest.movements import apply_movements, read_movements
-from backlogdesk.ingest.rejects import write_rejects
+from backlogdesk.ingest.rejects import Reject, write_rejects
 from backlogdesk.periods import PeriodKind
 from backlogdesk.reports.model import InputCount, Report
-from backlogdesk.review import build_report
+from backlogdesk.review import AgreementInput, build_report
 from backlogdesk.rules.ownership import Owners
 from backlogdesk.settings import Settings
 from backlogdesk.store.database import Store
@@ -42,6 +42,8 @@ class Inputs:
     rates: Path | None = None
     units: Path | None = None
     movements: tuple[Path, ...] = ()
+    agreements: tuple[Path, ...] = ()
+    agreements_mapping: Path | None = None
 
 
 @dataclass
@@ -96,6 +98,26 @@ def _apply_movement_files(result: IngestResult, inputs: Inputs, zone: str) -> No
     )
 
 
+def read_agreement_input(
+    inputs: Inputs, settings: Settings
+) -> tuple[AgreementInput | None, list[Reject], list[FileCount]]:
+    """The agreements file(s) with their rates, or None when none are given."""
+    if not inputs.agreements:
+        return None, [], []
+    if inputs.agreements_mapping is None:
+        raise InputError(
+            "Agreements files need --agreements-mapping FILE: a mapping of their "
+            "columns (see docs/coverage.md)."
+        )
+    from backlogdesk.coverage.agreement_mapping import load_agreement_mapping
+    from backlogdesk.coverage.agreements import read_agreements
+
+    mapping = load_agreement_mapping(inputs.agreements_mapping)
+    read = read_agreements(list(inputs.agreements), mapping)
+    rates = load_rates(inputs.rates, str(settings["reporting_currency"]))
+    return AgreementInput(read.agreements, rates), read.rejects, read.counts
+
+
 def report_from_exports(
     paths: list[Path],
     inputs: Inputs,
@@ -107,6 +129,11 @@ def report_from_exports(
 ) -> ReportRun:
     """Ingest the exports into a one-snapshot store in ``out_dir`` and report."""
     result = ingest_exports(paths, inputs, as_of, settings)
+    agreements, agreement_rejects, agreement_counts = read_agreement_input(
+        inputs, settings
+    )
+    result.rejects.extend(agreement_rejects)
+    result.counts.extend(agreement_counts)
     out_dir.mkdir(parents=True, exist_ok=True)
     rejected = write_rejects(result.rejects, out_dir / REJECTED_NAME)
 
@@ -127,6 +154,7 @@ def report_from_exports(
             rejected_file=rejected.name,
             notes=result.notes,
             source=_source(paths, inputs),
+            agreements=agreements,
         )
     run = ReportRun(report, result, [rejected, store_path])
     run.written += write_formats(report, out_dir, formats)
@@ -179,6 +207,7 @@ def report_from_store(
     formats: tuple[str, ...],
     settings: Settings,
     owners: Owners | None = None,
+    agreements: AgreementInput | None = None,
 ) -> ReportRun:
     """Report from an existing store, as the business looked on ``as_of``."""
     if not db.exists():
@@ -213,6 +242,7 @@ def report_from_store(
             notes=notes,
             source=snapshot.source,
             owners=owners,
+            agreements=agreements,
         )
     out_dir.mkdir(parents=True, exist_ok=True)
     return ReportRun(report, None, write_formats(report, out_dir, formats))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from backlogdesk import __version__
 from backlogdesk.definitions import DEFINITIONS
+from backlogdesk.ingest.conversions import Rates
 from backlogdesk.metrics.classify import aging_band_order
 from backlogdesk.metrics.invoicing import to_invoice
 from backlogdesk.metrics.numbers import bucket_boxes, headline_boxes
@@ -43,10 +45,14 @@ def build_report(
     notes: list[str] | None = None,
     source: str = "",
     owners: Owners | None = None,
+    agreements: AgreementInput | None = None,
 ) -> Report:
     """Classify the lines valid on ``as_of`` and assemble every section."""
     period = period_containing(as_of, period_kind)
-    classified = classified_as_of(store, as_of, period, settings).cache()
+    every_line = classified_as_of(store, as_of, period, settings).cache()
+    classified = every_line
+    if agreements is not None:
+        classified = _without_agreement_lines(every_line, agreements).cache()
     open_lines = _with_ownership(
         classified.filter(classified.is_open), store, owners or Owners(), as_of
     )
@@ -79,8 +85,19 @@ def build_report(
         generated_by=f"Backlog Desk {__version__}",
         history=build_history(store, classified, as_of, period_kind, settings),
     )
+    coverage = None
+    if agreements is not None:
+        coverage = _coverage(every_line, agreements, as_of, settings)
+        report.coverage = coverage
+        report.not_provided["agreement_coverage"] = _coverage_box(coverage)
     report.rules = evaluate_rules(
-        open_lines, numbers, buckets, as_of, settings, _not_evaluated()
+        open_lines,
+        numbers,
+        buckets,
+        as_of,
+        settings,
+        _not_evaluated(coverage is not None),
+        None if coverage is None else coverage.total.value,
     )
     log.info(
         "built report as of %s: %d open lines", as_of, numbers["open_orders"].lines
@@ -112,11 +129,62 @@ def _with_ownership(open_lines: Any, store: Store, owners: Owners, as_of: date) 
     ).cache()
 
 
-def _not_evaluated() -> dict[str, str]:
-    return {
-        "revenue_green_units_margin_red": "not evaluated: no budget file was given",
-        "coverage_not_schedulable": "not evaluated: no agreements file was given",
+def _not_evaluated(with_coverage: bool) -> dict[str, str]:
+    missing = {
+        "revenue_green_units_margin_red": "not evaluated: no budget file was given"
     }
+    if not with_coverage:
+        missing["coverage_not_schedulable"] = (
+            "not evaluated: no agreements file was given"
+        )
+    return missing
+
+
+@dataclass(frozen=True)
+class AgreementInput:
+    """Agreements read from their file, and the rates to value them with."""
+
+    agreements: list[Any]
+    rates: Rates
+
+
+def _without_agreement_lines(classified: Any, given: AgreementInput) -> Any:
+    """Lines an ERP exports for the agreement itself are coverage, not orders."""
+    from backlogdesk.coverage.summary import agreement_line_keys
+
+    keys = agreement_line_keys(classified, given.agreements)
+    return classified.filter(~classified.line_key.isin(keys)) if keys else classified
+
+
+def _coverage(
+    classified: Any, given: AgreementInput, as_of: date, settings: Settings
+) -> Any:
+    from backlogdesk.coverage.summary import compute_coverage
+
+    days = int(settings["agreement_expiry_warning_days"])
+    return compute_coverage(classified, given.agreements, as_of, given.rates, days)
+
+
+def _coverage_box(coverage: Any) -> NotProvided:
+    total = coverage.total
+    flags = [
+        f"{len(coverage.over_released)} over-released",
+        f"{len(coverage.expiring)} ending soon with much unreleased",
+        f"{len(coverage.expired)} expired with quantity left",
+    ]
+    text = (
+        f"{total.value:,.2f} {coverage.currency} not yet called off on "
+        f"{total.agreements} agreement(s); never added to backlog. "
+        + "; ".join(flags)
+        + "."
+    )
+    return NotProvided(
+        "Agreement coverage",
+        text,
+        provided=True,
+        value=total.value,
+        count=total.agreements,
+    )
 
 
 def _not_provided() -> dict[str, NotProvided]:

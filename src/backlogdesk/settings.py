@@ -89,6 +89,13 @@ REGISTRY: tuple[Setting, ...] = (
         "released backlog by more than this factor.",
     ),
     Setting(
+        "agreement_expiry_warning_days",
+        60,
+        "days",
+        "Agreements ending within this many days with much still unreleased are "
+        "flagged.",
+    ),
+    Setting(
         "reporting_currency",
         "USD",
         "ISO 4217",

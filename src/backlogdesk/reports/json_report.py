@@ -19,6 +19,7 @@ from backlogdesk.reports.model import (
     Bridge,
     Conversion,
     History,
+    NotProvided,
     Report,
     RuleResult,
     Table,
@@ -50,10 +51,7 @@ def report_document(report: Report) -> dict[str, Any]:
         },
         "numbers": {
             **{name: _box(box) for name, box in report.numbers.items()},
-            **{
-                name: {"provided": False, "reason": item.reason}
-                for name, item in report.not_provided.items()
-            },
+            **{name: _apart(item) for name, item in report.not_provided.items()},
         },
         "buckets": {name: _box(box) for name, box in report.buckets.items()},
         "past_due": {name: _box(box) for name, box in report.past_due.items()},
@@ -77,6 +75,45 @@ def report_document(report: Report) -> dict[str, Any]:
         "notes": report.notes,
         "history": None if report.history is None else _history(report.history),
         "rules": [_rule(rule) for rule in report.rules],
+        "coverage": _coverage(report.coverage),
+    }
+
+
+def _apart(item: NotProvided) -> dict[str, Any]:
+    if not item.provided:
+        return {"provided": False, "reason": item.reason}
+    value = None if item.value is None else money_text(item.value)
+    return {"provided": True, "text": item.reason, "value": value, "count": item.count}
+
+
+def _coverage(coverage: Any) -> dict[str, Any] | None:
+    if coverage is None:
+        return None
+
+    def groups(rows: list[Any]) -> list[dict[str, Any]]:
+        return [
+            {
+                "key": g.key,
+                "label": g.label,
+                "agreements": g.agreements,
+                "value": money_text(g.value),
+            }
+            for g in rows
+        ]
+
+    def ids(rows: list[Any]) -> list[str]:
+        return [row.agreement_id for row in rows]
+
+    return {
+        "value": money_text(coverage.total.value),
+        "agreements": coverage.total.agreements,
+        "by_customer": groups(coverage.by_customer),
+        "by_month": groups(coverage.by_month),
+        "over_released": ids(coverage.over_released),
+        "expiring": ids(coverage.expiring),
+        "expired": ids(coverage.expired),
+        "unmatched_call_offs": coverage.unmatched_call_offs,
+        "agreement_lines": coverage.agreement_lines,
     }
 
 

@@ -63,10 +63,14 @@ class Table:
 
 @dataclass(frozen=True)
 class NotProvided:
-    """A box whose input has not been given yet (budget, agreement coverage)."""
+    """A number kept apart from open orders (budget, agreement coverage): its
+    text says why it is missing, or, once its input is given, what it holds."""
 
     title: str
     reason: str
+    provided: bool = False
+    value: Decimal | None = None
+    count: int = 0
 
 
 @dataclass(frozen=True)
@@ -192,6 +196,7 @@ class Report:
     generated_by: str = ""
     history: History | None = None
     rules: list[RuleResult] = field(default_factory=list)
+    coverage: Any = None
 
     def __repr__(self) -> str:
         box = self.numbers["open_orders"]

@@ -36,9 +36,13 @@ def evaluate_rules(
     as_of: date,
     settings: Settings,
     not_evaluated: dict[str, str],
+    coverage_value: Decimal | None = None,
 ) -> list[RuleResult]:
     """Each rule's measured value, threshold, whether it fired, and its lines."""
     period = _period_measures(open_lines, numbers, buckets, settings)
+    if coverage_value is not None:
+        backlog = numbers["sales_backlog"].value
+        period["coverage_not_schedulable"] = (_share(coverage_value, backlog), "ratio")
     lines = _line_conditions(open_lines, as_of, settings)
     results = []
     for rule in RULES:

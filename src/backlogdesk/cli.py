@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 import click
 
 from backlogdesk import __version__
+from backlogdesk.cli_plan import month_end, plan_files, plan_options
 from backlogdesk.cli_support import DateType, domain_errors
 
 DEMO_AS_OF = date(2026, 11, 30)
@@ -111,18 +111,7 @@ def db_option(function: Any) -> Any:
 @db_option
 @as_of_option(required=True)
 @period_option
-@click.option(
-    "--agreements",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Frame / blanket / supply agreements file (repeatable): agreement "
-    "coverage, kept apart from backlog.",
-)
-@click.option(
-    "--agreements-mapping",
-    type=click.Path(path_type=Path),
-    help="Mapping TOML for the agreements file (see docs/coverage.md).",
-)
+@plan_options
 @click.option(
     "--out",
     "out_dir",
@@ -148,10 +137,9 @@ def report(
     db: Path | None,
     as_of: date,
     period: str,
-    agreements: tuple[Path, ...],
-    agreements_mapping: Path | None,
     out_dir: Path,
     formats: str,
+    **plan: Any,
 ) -> None:
     """Write the weekly backlog report, from export files or from the store.
 
@@ -165,17 +153,28 @@ def report(
     --period month --out report/
 
     Example: backlogdesk report --db backlog.duckdb --as-of 2026-11-30 --out report/
+    --budget budget.csv --budget-mapping my-budget.toml --actuals invoices.csv
+    --actuals-mapping my-invoices.toml
     """
     from backlogdesk.pipeline import report_from_exports, report_from_store
     from backlogdesk.settings import load_settings
 
     settings = load_settings(settings_path)
     kind: Any = period
+    files = plan_files(plan, rates)
     if not orders:
         if db is None:
             raise click.UsageError("Give export files (ORDERS) or --db STORE.")
         _print_run(
-            report_from_store(db, as_of, kind, out_dir, _formats(formats), settings)
+            report_from_store(
+                db,
+                as_of,
+                kind,
+                out_dir,
+                _formats(formats),
+                settings,
+                plan_files=files,
+            )
         )
         return
     if db is not None:
@@ -184,11 +183,8 @@ def report(
             "the files first (backlogdesk import) and report with --db only."
         )
     inputs = _inputs(mapping_spec, rates, units, movements)
-    inputs = replace(
-        inputs, agreements=agreements, agreements_mapping=agreements_mapping
-    )
     run = report_from_exports(
-        list(orders), inputs, as_of, kind, out_dir, _formats(formats), settings
+        list(orders), inputs, as_of, kind, out_dir, _formats(formats), settings, files
     )
     _print_run(run)
 
@@ -432,16 +428,36 @@ def mappings_list() -> None:
 
     Example: backlogdesk mappings list
     """
-    from backlogdesk.budget import load_budget_mapping
-    from backlogdesk.ingest.mapping import load_mapping, shipped_mapping_names
+    from backlogdesk.ingest.mapping import shipped_mapping_names
 
     for name in shipped_mapping_names():
-        if name.startswith("budget-"):
-            text = load_budget_mapping(name).description
-            click.echo(f"{name} (budget file): {text.split('. ')[0]}")
-            continue
-        description = load_mapping(name).description.split(". ")[0]
-        click.echo(f"{name}: {description}")
+        kind, description = _mapping_description(name)
+        click.echo(f"{name}{kind}: {description.split('. ')[0]}")
+
+
+def _shipped_toml(name: str) -> dict[str, Any]:
+    import tomllib
+    from importlib import resources
+
+    shipped = resources.files("backlogdesk") / "mappings" / f"{name}.toml"
+    return tomllib.loads(shipped.read_text(encoding="utf-8"))
+
+
+def _mapping_description(name: str) -> tuple[str, str]:
+    """What kind of file a shipped mapping reads, and its description."""
+    from backlogdesk.budget import load_budget_mapping
+    from backlogdesk.budget.actuals_mapping import load_actuals_mapping
+    from backlogdesk.coverage.agreement_mapping import load_agreement_mapping
+    from backlogdesk.ingest.mapping import load_mapping
+
+    if name.startswith("budget-"):
+        return " (budget file)", load_budget_mapping(name).description
+    if name.startswith("actuals-"):
+        return " (actuals file)", load_actuals_mapping(name).description
+    if name.startswith("agreements-"):
+        load_agreement_mapping(name)
+        return " (agreements file)", str(_shipped_toml(name).get("description", ""))
+    return "", load_mapping(name).description
 
 
 @mappings.command("show")
@@ -491,3 +507,4 @@ def _print_run(run: Any) -> None:
 from backlogdesk.web.commands import register  # noqa: E402
 
 register(main)
+main.add_command(month_end)

@@ -17,14 +17,16 @@ from backlogdesk.metrics.orders import late_orders
 from backlogdesk.metrics.quality import quality_issues
 from backlogdesk.metrics.splits import SPLITS, ship_month_by_bucket, split_table
 from backlogdesk.metrics.triage import FULL_COLUMNS, rows_of, triage_tables
-from backlogdesk.periods import PeriodKind, period_containing
+from backlogdesk.periods import Period, PeriodKind, period_containing
 from backlogdesk.reports.model import (
     InputCount,
     NotProvided,
     PeriodInfo,
     Report,
+    Scoreboard,
     Table,
 )
+from backlogdesk.review_budget import PlanInput, build_claim_view, build_scoreboard
 from backlogdesk.review_history import build_history, classified_as_of
 from backlogdesk.rules.evaluate import evaluate_rules
 from backlogdesk.rules.ownership import Owners, owning_function, proposed_person
@@ -46,6 +48,7 @@ def build_report(
     source: str = "",
     owners: Owners | None = None,
     agreements: AgreementInput | None = None,
+    plan: PlanInput | None = None,
 ) -> Report:
     """Classify the lines valid on ``as_of`` and assemble every section."""
     period = period_containing(as_of, period_kind)
@@ -90,14 +93,17 @@ def build_report(
         coverage = _coverage(every_line, agreements, as_of, settings)
         report.coverage = coverage
         report.not_provided["agreement_coverage"] = _coverage_box(coverage)
+    if plan is not None:
+        _add_plan(report, plan, store, period, open_lines, coverage, settings)
     report.rules = evaluate_rules(
         open_lines,
         numbers,
         buckets,
         as_of,
         settings,
-        _not_evaluated(coverage is not None),
+        _not_evaluated(coverage is not None, report.scoreboard is not None),
         None if coverage is None else coverage.total.value,
+        report.scoreboard,
     )
     log.info(
         "built report as of %s: %d open lines", as_of, numbers["open_orders"].lines
@@ -129,10 +135,42 @@ def _with_ownership(open_lines: Any, store: Store, owners: Owners, as_of: date) 
     ).cache()
 
 
-def _not_evaluated(with_coverage: bool) -> dict[str, str]:
-    missing = {
-        "revenue_green_units_margin_red": "not evaluated: no budget file was given"
-    }
+def _add_plan(
+    report: Report,
+    plan: PlanInput,
+    store: Store,
+    period: Period,
+    open_lines: Any,
+    coverage: Any,
+    settings: Settings,
+) -> None:
+    """The scoreboard (with a budget) and claimed vs plannable."""
+    as_of = report.as_of
+    if plan.targets is not None:
+        from backlogdesk.metrics.landing import landing_forecast
+
+        min_periods = int(settings["landing_min_periods"])
+        landing = landing_forecast(store, as_of, period.kind, settings, min_periods)
+        report.scoreboard = build_scoreboard(
+            plan, period, as_of, report.buckets, open_lines, settings, landing
+        )
+        report.not_provided["budget"] = _budget_box(report.scoreboard, plan)
+    report.claim = build_claim_view(plan, open_lines, period, as_of, coverage, settings)
+
+
+def _budget_box(scoreboard: Scoreboard, plan: PlanInput) -> NotProvided:
+    revenue = scoreboard.line("revenue")
+    states = ", ".join(f"{line.measure} {line.status}" for line in scoreboard.lines)
+    text = f"Budget {scoreboard.period_key} from {plan.budget_source}: {states}."
+    return NotProvided("Budget", text, provided=True, value=revenue.budget)
+
+
+def _not_evaluated(with_coverage: bool, with_budget: bool) -> dict[str, str]:
+    missing = {}
+    if not with_budget:
+        missing["revenue_green_units_margin_red"] = (
+            "not evaluated: no budget file was given"
+        )
     if not with_coverage:
         missing["coverage_not_schedulable"] = (
             "not evaluated: no agreements file was given"

@@ -131,12 +131,13 @@ def _conversion(
     start = classified_as_of(store, start_day, finished, settings)
     end = classified_as_of(store, end_day, period_containing(end_day, kind), settings)
     lines = conversion_lines(start, end, finished.end).cache()
-    return _conversion_result(lines, finished, start_day, end_day), ""
+    return conversion_result(lines, finished, start_day, end_day), ""
 
 
-def _conversion_result(
+def conversion_result(
     lines: Any, finished: Period, start_day: date, end_day: date
 ) -> Conversion:
+    """Value and lines per outcome, and the top slip and block reasons."""
     rows = {row["outcome"]: row for row in conversion_rows(lines)}
     shipped_parts = sum(
         (Decimal(r["shipped_part"] or 0) for r in rows.values()), Decimal(0)

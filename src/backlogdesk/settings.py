@@ -96,6 +96,48 @@ REGISTRY: tuple[Setting, ...] = (
         "flagged.",
     ),
     Setting(
+        "actuals_basis",
+        "invoice",
+        "invoice / dispatch",
+        "What counts as actual to date on the scoreboard: invoices less credit "
+        "notes, or deliveries less returns.",
+    ),
+    Setting(
+        "budget_phasing",
+        "even",
+        "even / working_days",
+        "How a budget is spread over shorter periods and over the days of the "
+        "period for pacing: evenly by calendar day, or by Monday-Friday days.",
+    ),
+    Setting(
+        "scoreboard_green_pct",
+        100.0,
+        "% of budget",
+        "A scoreboard measure is green when actual to date + bucket A reaches this "
+        "share of its budget.",
+    ),
+    Setting(
+        "scoreboard_amber_pct",
+        100.0,
+        "% of budget",
+        "A measure that is not green is amber when actual + A + B reaches this share "
+        "of its budget, red otherwise.",
+    ),
+    Setting(
+        "landing_min_periods",
+        3,
+        "periods",
+        "Finished periods of history the landing forecast needs before it gives a "
+        "range; with fewer it says so.",
+    ),
+    Setting(
+        "recurring_reason_months",
+        3,
+        "months",
+        "A slip or block reason recurs when it is among the month's top three in "
+        "this many of the last six months.",
+    ),
+    Setting(
         "reporting_currency",
         "USD",
         "ISO 4217",
@@ -230,6 +272,18 @@ _PROBLEMS: dict[str, Callable[[Any], str | None]] = {
     "stale_after_days": lambda v: None if v > 0 else "must be above 0",
     "pending_max_days": lambda v: None if v >= 0 else "must be 0 or more",
     "triage_rows": lambda v: None if v > 0 else "must be above 0",
+    "actuals_basis": lambda v: (
+        None if v in ("invoice", "dispatch") else "must be 'invoice' or 'dispatch'"
+    ),
+    "budget_phasing": lambda v: (
+        None if v in ("even", "working_days") else "must be 'even' or 'working_days'"
+    ),
+    "scoreboard_green_pct": lambda v: None if v > 0 else "must be above 0",
+    "scoreboard_amber_pct": lambda v: None if v > 0 else "must be above 0",
+    "landing_min_periods": lambda v: None if v >= 2 else "must be 2 or more",
+    "recurring_reason_months": lambda v: (
+        None if 1 <= v <= 6 else "must be between 1 and 6"
+    ),
 }
 
 

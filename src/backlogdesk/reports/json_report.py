@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from backlogdesk.reports.json_budget import claim_document, scoreboard_document
 from backlogdesk.reports.model import (
     Box,
     Bridge,
@@ -76,6 +77,8 @@ def report_document(report: Report) -> dict[str, Any]:
         "history": None if report.history is None else _history(report.history),
         "rules": [_rule(rule) for rule in report.rules],
         "coverage": _coverage(report.coverage),
+        "scoreboard": scoreboard_document(report.scoreboard, _rows),
+        "claim": claim_document(report.claim, _rows),
     }
 
 

@@ -197,6 +197,8 @@ class Report:
     history: History | None = None
     rules: list[RuleResult] = field(default_factory=list)
     coverage: Any = None
+    scoreboard: Scoreboard | None = None
+    claim: ClaimView | None = None
 
     def __repr__(self) -> str:
         box = self.numbers["open_orders"]
@@ -211,3 +213,125 @@ class Report:
     def rejected(self) -> int:
         """Input rows rejected across files."""
         return sum(count.rejected for count in self.inputs)
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    """One measure of the budget scoreboard for the review period.
+
+    committed = actual to date + A; likely = committed + B. ``status`` is
+    green when committed reaches the budget, amber when likely does, red
+    otherwise (thresholds are settings), "not budgeted" without a target.
+    """
+
+    measure: str
+    budget: Decimal | None
+    budget_to_date: Decimal | None
+    actual: Decimal
+    bucket_a: Decimal
+    bucket_b: Decimal
+    committed: Decimal
+    likely: Decimal
+    variance: Decimal | None
+    status: str
+    landing_p50: Decimal | None = None
+    landing_p90: Decimal | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Scoreboard:
+    """Budget against actual to date and buckets A and B, per measure."""
+
+    period_key: str
+    basis: str
+    phasing: str
+    lines: list[ScoreLine]
+    shipped_not_invoiced: tuple[Decimal, Decimal] | None
+    landing_method: str
+    members: Table | None = None
+    mix: Table | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def line(self, measure: str) -> ScoreLine:
+        """The scoreboard line of one measure."""
+        return next(line for line in self.lines if line.measure == measure)
+
+
+@dataclass(frozen=True)
+class ClaimPart:
+    """One part of the difference between the sales claim and the planning number."""
+
+    part: str
+    title: str
+    lines: int
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class ClaimScope:
+    """Sales claim beside planning number for one scope (the period or the year)."""
+
+    scope: str
+    title: str
+    end: date
+    invoiced: Decimal
+    open_orders: Decimal
+    coverage: Decimal
+    claim: Decimal
+    plannable_backlog: Decimal
+    plannable: Decimal
+    difference: Decimal
+    parts: list[ClaimPart]
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    """ "Claimed vs plannable" for the period and the year, each part to its lines."""
+
+    basis: str
+    scopes: list[ClaimScope]
+    lines: Table
+
+
+@dataclass(frozen=True)
+class GapPart:
+    """One part of the gap to budget: what the source holds and what it explains.
+
+    ``explained`` is the part of the gap this source accounts for, taken in
+    the order of the parts and never more than the gap still unexplained, so
+    the parts add back to the gap exactly; ``available`` is the whole source.
+    """
+
+    part: str
+    title: str
+    lines: int
+    available: Decimal
+    explained: Decimal
+
+
+@dataclass(frozen=True)
+class MeasureGap:
+    """The gap of one measure for the month: budget - (actual + A), and its parts."""
+
+    measure: str
+    budget: Decimal | None
+    actual: Decimal
+    bucket_a: Decimal
+    gap: Decimal
+    parts: list[GapPart]
+    note: str = ""
+
+
+@dataclass
+class MonthEnd:
+    """The month-end review: gap to budget, conversion, reasons, landing."""
+
+    report: Report
+    month_key: str
+    gaps: list[MeasureGap]
+    conversion: Conversion | None
+    conversion_note: str
+    reasons: Any
+    generated_at: str = ""
+    notes: list[str] = field(default_factory=list)

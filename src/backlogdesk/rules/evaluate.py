@@ -6,8 +6,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from backlogdesk.metrics.scoreboard import mix_is_wrong
 from backlogdesk.metrics.triage import rows_of
-from backlogdesk.reports.model import Box, Column, RuleResult, Table
+from backlogdesk.reports.model import Box, Column, RuleResult, Scoreboard, Table
 from backlogdesk.rules.catalog import RULES, Rule
 from backlogdesk.settings import Settings
 
@@ -37,9 +38,11 @@ def evaluate_rules(
     settings: Settings,
     not_evaluated: dict[str, str],
     coverage_value: Decimal | None = None,
+    scoreboard: Scoreboard | None = None,
 ) -> list[RuleResult]:
     """Each rule's measured value, threshold, whether it fired, and its lines."""
     period = _period_measures(open_lines, numbers, buckets, settings)
+    mix = None if scoreboard is None else _mix_result(scoreboard, settings)
     if coverage_value is not None:
         backlog = numbers["sales_backlog"].value
         period["coverage_not_schedulable"] = (_share(coverage_value, backlog), "ratio")
@@ -48,6 +51,8 @@ def evaluate_rules(
     for rule in RULES:
         if rule.code in not_evaluated:
             results.append(_skipped(rule, not_evaluated[rule.code]))
+        elif rule.code == "revenue_green_units_margin_red" and mix is not None:
+            results.append(mix(rule))
         elif rule.code in period:
             results.append(_period_result(rule, settings, *period[rule.code]))
         else:
@@ -78,7 +83,40 @@ def _period_measures(
     }
 
 
-def _share(part: Any, whole: Decimal) -> Decimal | None:
+def _mix_result(scoreboard: Scoreboard, settings: Settings) -> Any:
+    """Revenue green but units or margin red: measured as the weakest of units
+    and margin, likely (actual + A + B) as a share of budget, against the amber
+    threshold."""
+    shares = {
+        line.measure: _share(line.likely, line.budget)
+        for line in scoreboard.lines
+        if line.measure in ("units", "margin") and line.budget
+    }
+    weakest = min(shares.values(), default=None, key=lambda v: v or Decimal(0))
+    states = "; ".join(f"{line.measure} {line.status}" for line in scoreboard.lines)
+    threshold = Decimal(str(settings["scoreboard_amber_pct"])) / 100
+    fired = mix_is_wrong(scoreboard.lines)
+
+    def result(rule: Rule) -> RuleResult:
+        return RuleResult(
+            rule.code,
+            rule.title,
+            rule.scope,
+            rule.measure,
+            weakest,
+            "share of budget",
+            threshold,
+            fired,
+            rule.function,
+            rule.action,
+            f"scoreboard {scoreboard.period_key}: {states}",
+            None,
+        )
+
+    return result
+
+
+def _share(part: Any, whole: Decimal | None) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part or 0) / whole).quantize(Decimal("0.001"))

@@ -29,7 +29,8 @@ from backlogdesk.reports.formatting import (
     page_environment,
 )
 from backlogdesk.reports.model import Report
-from backlogdesk.review import build_report
+from backlogdesk.review import AgreementInput, build_report
+from backlogdesk.review_budget import PlanInput
 from backlogdesk.rules.ownership import Owners
 from backlogdesk.settings import Settings
 from backlogdesk.store.actions import Action, action_history, record_action
@@ -73,6 +74,8 @@ class WebConfig:
     secure_cookies: bool = False
     secret: str = field(default_factory=secret_key)
     clock: Callable[[], datetime] = utc_now
+    agreements: AgreementInput | None = None
+    plan: PlanInput | None = None
 
 
 class Review:
@@ -105,6 +108,8 @@ class Review:
                     config.period,
                     config.settings,
                     owners=config.owners,
+                    agreements=config.agreements,
+                    plan=config.plan,
                 )
                 self._cached = (generation, report)
             return self._cached[1]

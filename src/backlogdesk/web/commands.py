@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from backlogdesk.cli_plan import plan_files, plan_options
 from backlogdesk.cli_support import DateType, domain_errors
 
 DEFAULT_HOST = "127.0.0.1"
@@ -68,6 +69,7 @@ def _review_options(function: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.command()
 @_review_options
+@plan_options
 @click.option(
     "--users",
     "users_path",
@@ -114,6 +116,7 @@ def serve(
     trusted_proxy: tuple[str, ...],
     allowed_host: tuple[str, ...],
     secure_cookies: bool,
+    **plan: Any,
 ) -> None:
     """Serve the weekly review page for the meeting.
 
@@ -133,14 +136,18 @@ def serve(
     from backlogdesk.web.security import allowed_hosts, is_loopback
 
     kind: Any = period
+    settings = load_settings(settings_path)
+    given = _plan_read(plan, settings)
     with Store(db) as store:
         config = WebConfig(
             store=store,
             as_of=as_of,
             period=kind,
-            settings=load_settings(settings_path),
+            settings=settings,
             owners=load_owners(owners),
             users=load_users(users_path),
+            agreements=given.agreements,
+            plan=given.plan,
             identity_header=identity_header,
             trusted_proxies=trusted_proxy,
             read_open=is_loopback(host),
@@ -152,6 +159,23 @@ def serve(
         # The client address must be the real peer: the identity header is
         # trusted by it, so forwarded-for headers are not applied.
         uvicorn.run(app, host=host, port=port, proxy_headers=False, log_level="warning")
+
+
+def _plan_read(plan: dict[str, Any], settings: Any) -> Any:
+    """Read the plan files once; rows they reject are counted, and the run
+    stops when any is rejected, since the page has no rejected-rows file."""
+    from backlogdesk.errors import InputError
+    from backlogdesk.plan_inputs import read_plan_files
+
+    given = read_plan_files(plan_files(plan), settings)
+    if given.rejects:
+        first = given.rejects[0]
+        raise InputError(
+            f"{len(given.rejects)} row(s) of the budget, actuals or agreements "
+            f"files cannot be used, the first: {first}. List them all with "
+            "'backlogdesk report --db ...' (rejected-rows.csv) and fix them first."
+        )
+    return given
 
 
 def _announce(config: Any, as_of: date, host: str, port: int) -> None:
@@ -213,6 +237,7 @@ def users_add(name: str, users_path: Path, password_stdin: bool) -> None:
 
 @click.command()
 @_review_options
+@plan_options
 @click.option(
     "--out",
     "out_dir",
@@ -228,6 +253,7 @@ def pack(
     owners: Path | None,
     settings_path: Path | None,
     out_dir: Path,
+    **plan: Any,
 ) -> None:
     """Freeze the review as presented, with the action list, as HTML and PDF.
 
@@ -244,6 +270,8 @@ def pack(
     from backlogdesk.web.pack import write_pack
 
     kind: Any = period
+    settings = load_settings(settings_path)
+    given = _plan_read(plan, settings)
     with Store(db) as store:
         imported = store.snapshot_dates()
         if as_of is None and not imported:
@@ -253,10 +281,12 @@ def pack(
             store,
             day,
             kind,
-            load_settings(settings_path),
+            settings,
             load_owners(owners),
             out_dir,
             utc_now(),
+            given.agreements,
+            given.plan,
         )
     for path in written:
         click.echo(f"wrote {path}")

@@ -11,10 +11,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from backlogdesk.errors import ReportError
 from backlogdesk.periods import PeriodKind
 from backlogdesk.reports.model import Report
-from backlogdesk.review import build_report
+from backlogdesk.reports.pdf import write_pdf
+from backlogdesk.review import AgreementInput, build_report
+from backlogdesk.review_budget import PlanInput
 from backlogdesk.rules.ownership import Owners
 from backlogdesk.settings import Settings
 from backlogdesk.store.actions import DECISIONS, latest_actions_table
@@ -23,8 +24,6 @@ from backlogdesk.web.app import templates
 from backlogdesk.web.views import Filters, review_view
 
 log = logging.getLogger(__name__)
-
-PDF_LIBRARIES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1"
 
 
 def write_pack(
@@ -35,9 +34,13 @@ def write_pack(
     owners: Owners,
     out_dir: Path,
     frozen_at: datetime,
+    agreements: AgreementInput | None = None,
+    plan: PlanInput | None = None,
 ) -> list[Path]:
     """Write review-<as-of>-presented-<UTC time>.html and .pdf into ``out_dir``."""
-    report = build_report(store, as_of, period, settings, owners=owners)
+    report = build_report(
+        store, as_of, period, settings, owners=owners, agreements=agreements, plan=plan
+    )
     actions = action_list(store, report, frozen_at)
     html = render_pack(report, actions, frozen_at)
 
@@ -101,20 +104,3 @@ def render_pack(
             here="",
         )
     )
-
-
-def write_pdf(html: str, path: Path) -> Path:
-    """Print the pack's HTML to PDF with WeasyPrint."""
-    try:
-        import weasyprint
-    except ImportError:
-        raise ReportError(
-            "The PDF needs WeasyPrint: pip install 'backlogdesk[web]'."
-        ) from None
-    except OSError as exc:
-        raise ReportError(
-            f"WeasyPrint cannot load its system libraries ({exc}). On Debian or "
-            f"Ubuntu: apt-get install {PDF_LIBRARIES}"
-        ) from None
-    weasyprint.HTML(string=html).write_pdf(path)
-    return path

@@ -163,14 +163,34 @@ def box_view(box: Box) -> dict[str, Any]:
 def _scoreboard(report: Report) -> dict[str, Any]:
     budget = report.not_provided.get("budget")
     a, b = report.buckets["A"], report.buckets["B"]
+    board = report.scoreboard
+    lines = {} if board is None else {line.measure: line for line in board.lines}
+    measures = []
+    for measure, kind, a_amount, b_amount in (
+        ("revenue", "money", a.value, b.value),
+        ("units", "qty", a.units, b.units),
+        ("margin", "money", a.margin, b.margin),
+    ):
+        row: dict[str, Any] = {"measure": measure, "kind": kind, "A": a_amount}
+        row["B"] = b_amount
+        line = lines.get(measure)
+        if line is not None:
+            row |= {
+                "budget": line.budget,
+                "actual": line.actual,
+                "committed": line.committed,
+                "likely": line.likely,
+                "variance": line.variance,
+                "status": line.status,
+            }
+        measures.append(row)
     return {
-        "budget_provided": budget is None,
-        "budget_reason": _why_missing(budget.reason) if budget else "",
-        "measures": [
-            {"measure": "revenue", "kind": "money", "A": a.value, "B": b.value},
-            {"measure": "units", "kind": "qty", "A": a.units, "B": b.units},
-            {"measure": "margin", "kind": "money", "A": a.margin, "B": b.margin},
-        ],
+        "budget_provided": board is not None,
+        "budget_reason": _why_missing(budget.reason)
+        if budget and board is None
+        else "",
+        "basis": None if board is None else board.basis,
+        "measures": measures,
     }
 
 

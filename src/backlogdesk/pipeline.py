@@ -7,8 +7,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from backlogdesk.errors import InputError, ReportError, StoreError
+from backlogdesk.errors import ReportError, StoreError
 from backlogdesk.ingest.conversions import load_rates, load_units
 from backlogdesk.ingest.lines import (
     FileCount,
@@ -18,20 +19,27 @@ from backlogdesk.ingest.lines import (
 )
 from backlogdesk.ingest.mapping import Mapping
 from backlogdesk.ingest.movements import apply_movements, read_movements
-from backlogdesk.ingest.rejects import Reject, write_rejects
+from backlogdesk.ingest.rejects import write_rejects
 from backlogdesk.periods import PeriodKind
-from backlogdesk.reports.model import InputCount, Report
-from backlogdesk.review import AgreementInput, build_report
+from backlogdesk.plan_inputs import PlanFiles, read_plan_files
+from backlogdesk.reports.model import InputCount, MonthEnd, Report
+from backlogdesk.review import build_report
 from backlogdesk.rules.ownership import Owners
 from backlogdesk.settings import Settings
 from backlogdesk.store.database import Store
 from backlogdesk.store.schema import lines_to_arrow
 from backlogdesk.store.snapshots import ImportOutcome, import_snapshot
 
+if TYPE_CHECKING:
+    from backlogdesk.demo.history import DemoHistory
+
 log = logging.getLogger(__name__)
 
 FORMATS = ("html", "xlsx", "json")
 REJECTED_NAME = "rejected-rows.csv"
+# Rows of the budget, actuals and agreements files rejected by a store report:
+# the import wrote the orders' rejected rows already.
+PLAN_REJECTED_NAME = "rejected-plan-rows.csv"
 
 
 @dataclass(frozen=True)
@@ -42,8 +50,6 @@ class Inputs:
     rates: Path | None = None
     units: Path | None = None
     movements: tuple[Path, ...] = ()
-    agreements: tuple[Path, ...] = ()
-    agreements_mapping: Path | None = None
 
 
 @dataclass
@@ -98,26 +104,6 @@ def _apply_movement_files(result: IngestResult, inputs: Inputs, zone: str) -> No
     )
 
 
-def read_agreement_input(
-    inputs: Inputs, settings: Settings
-) -> tuple[AgreementInput | None, list[Reject], list[FileCount]]:
-    """The agreements file(s) with their rates, or None when none are given."""
-    if not inputs.agreements:
-        return None, [], []
-    if inputs.agreements_mapping is None:
-        raise InputError(
-            "Agreements files need --agreements-mapping FILE: a mapping of their "
-            "columns (see docs/coverage.md)."
-        )
-    from backlogdesk.coverage.agreement_mapping import load_agreement_mapping
-    from backlogdesk.coverage.agreements import read_agreements
-
-    mapping = load_agreement_mapping(inputs.agreements_mapping)
-    read = read_agreements(list(inputs.agreements), mapping)
-    rates = load_rates(inputs.rates, str(settings["reporting_currency"]))
-    return AgreementInput(read.agreements, rates), read.rejects, read.counts
-
-
 def report_from_exports(
     paths: list[Path],
     inputs: Inputs,
@@ -126,14 +112,13 @@ def report_from_exports(
     out_dir: Path,
     formats: tuple[str, ...],
     settings: Settings,
+    plan_files: PlanFiles | None = None,
 ) -> ReportRun:
     """Ingest the exports into a one-snapshot store in ``out_dir`` and report."""
     result = ingest_exports(paths, inputs, as_of, settings)
-    agreements, agreement_rejects, agreement_counts = read_agreement_input(
-        inputs, settings
-    )
-    result.rejects.extend(agreement_rejects)
-    result.counts.extend(agreement_counts)
+    plan = read_plan_files(plan_files or PlanFiles(), settings)
+    result.rejects.extend(plan.rejects)
+    result.counts.extend(plan.counts)
     out_dir.mkdir(parents=True, exist_ok=True)
     rejected = write_rejects(result.rejects, out_dir / REJECTED_NAME)
 
@@ -154,7 +139,8 @@ def report_from_exports(
             rejected_file=rejected.name,
             notes=result.notes,
             source=_source(paths, inputs),
-            agreements=agreements,
+            agreements=plan.agreements,
+            plan=plan.plan,
         )
     run = ReportRun(report, result, [rejected, store_path])
     run.written += write_formats(report, out_dir, formats)
@@ -207,9 +193,13 @@ def report_from_store(
     formats: tuple[str, ...],
     settings: Settings,
     owners: Owners | None = None,
-    agreements: AgreementInput | None = None,
+    plan_files: PlanFiles | None = None,
 ) -> ReportRun:
-    """Report from an existing store, as the business looked on ``as_of``."""
+    """Report from an existing store, as the business looked on ``as_of``.
+
+    Rows of the plan files (budget, actuals, agreements) that cannot be used
+    go to rejected-rows.csv in ``out_dir``.
+    """
     if not db.exists():
         raise StoreError(
             f"{db}: no store here. Import an export first (backlogdesk import)."
@@ -232,20 +222,70 @@ def report_from_store(
             settings = settings.with_overrides(
                 {"reporting_currency": snapshot.currency}, "the store"
             )
+        plan = read_plan_files(plan_files or PlanFiles(), settings)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        rejected_file = snapshot.rejected_file
+        written = []
+        if plan_files is not None and plan_files.given:
+            written.append(write_rejects(plan.rejects, out_dir / PLAN_REJECTED_NAME))
+            rejected_file = f"{rejected_file} (orders); {written[0].name} (plan files)"
         report = build_report(
             store,
             as_of,
             period,
             settings,
-            inputs=[InputCount(**count) for count in snapshot.inputs],
-            rejected_file=snapshot.rejected_file,
+            inputs=[InputCount(**count) for count in snapshot.inputs]
+            + [InputCount(c.file, c.read, c.accepted, c.rejected) for c in plan.counts],
+            rejected_file=rejected_file,
             notes=notes,
             source=snapshot.source,
             owners=owners,
-            agreements=agreements,
+            agreements=plan.agreements,
+            plan=plan.plan,
         )
+    return ReportRun(report, None, written + write_formats(report, out_dir, formats))
+
+
+def month_end_from_store(
+    db: Path,
+    as_of: date,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    settings: Settings,
+    owners: Owners | None = None,
+    plan_files: PlanFiles | None = None,
+) -> tuple[MonthEnd, list[Path]]:
+    """The month-end review of the month containing ``as_of``, written to files."""
+    from backlogdesk.month_end import build_month_end
+    from backlogdesk.reports.month_end_files import write_month_end
+
+    if not db.exists():
+        raise StoreError(
+            f"{db}: no store here. Import an export first (backlogdesk import)."
+        )
+    plan = read_plan_files(plan_files or PlanFiles(), settings)
     out_dir.mkdir(parents=True, exist_ok=True)
-    return ReportRun(report, None, write_formats(report, out_dir, formats))
+    rejected = write_rejects(plan.rejects, out_dir / PLAN_REJECTED_NAME)
+    with Store(db, read_only=True) as store:
+        if as_of not in store.snapshot_dates():
+            shown = ", ".join(str(d) for d in store.snapshot_dates()[-8:]) or "none"
+            raise StoreError(
+                f"{db} has no snapshot dated {as_of}. Latest snapshots: {shown}."
+            )
+        snapshot = next(s for s in store.snapshots() if s.as_of == as_of)
+        month = build_month_end(
+            store,
+            as_of,
+            settings,
+            owners=owners,
+            agreements=plan.agreements,
+            plan=plan.plan,
+            source=snapshot.source,
+            inputs=[*(InputCount(**count) for count in snapshot.inputs)]
+            + [InputCount(c.file, c.read, c.accepted, c.rejected) for c in plan.counts],
+            rejected_file=rejected.name,
+        )
+    return month, [rejected, *write_month_end(month, out_dir, formats)]
 
 
 def write_formats(
@@ -279,6 +319,9 @@ def _writer(fmt: str) -> Callable[[Report, Path], Path]:
     return write_json
 
 
+MONTH_END_FORMATS = ("html", "xlsx", "pdf")
+
+
 def run_demo(
     out_dir: Path, last_as_of: date, period: PeriodKind, weeks: int, seed: int
 ) -> ReportRun:
@@ -294,7 +337,8 @@ def run_demo(
     if db.exists():
         db.unlink()
     rejected = out_dir / REJECTED_NAME
-    exports = write_demo_history(out_dir / "exports", last_as_of, weeks, seed)
+    history = write_demo_history(out_dir / "exports", last_as_of, weeks, seed)
+    exports = history.exports
     for export in exports:
         inputs = Inputs(mapping, rates=export.rates_path)
         outcome, _ = import_exports(
@@ -305,6 +349,31 @@ def run_demo(
             with Store(db) as store:
                 record_last_meeting(store, export.as_of)
     owners = load_owners(write_owners(out_dir / "exports", seed))
-    return report_from_store(
-        db, last_as_of, period, out_dir, FORMATS, settings, owners=owners
+    files = demo_plan_files(history)
+    run = report_from_store(
+        db, last_as_of, period, out_dir, FORMATS, settings, owners, files
+    )
+    _, month_files = month_end_from_store(
+        db,
+        last_as_of,
+        out_dir / "month-end",
+        MONTH_END_FORMATS,
+        settings,
+        owners,
+        files,
+    )
+    run.written += month_files
+    return run
+
+
+def demo_plan_files(history: DemoHistory) -> PlanFiles:
+    """The demo company's budget, actuals and agreements with their mappings."""
+    return PlanFiles(
+        budget=(history.budget_path,),
+        budget_mapping="budget-demo",
+        actuals=(history.actuals_path,),
+        actuals_mapping="actuals-demo",
+        agreements=(history.agreements_path,),
+        agreements_mapping="agreements-demo",
+        rates=history.rates_path,
     )

@@ -21,6 +21,7 @@ from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from backlogdesk.errors import ReportError
+from backlogdesk.reports.excel_budget import with_budget_sheets
 from backlogdesk.reports.excel_history import history_sheets
 from backlogdesk.reports.excel_sheets import (
     DrawSheet,
@@ -129,7 +130,7 @@ def _sheets(report: Report) -> list[tuple[str, DrawSheet]]:
     if report.history is not None:
         after = [name for name, _ in sheets].index(HISTORY_AFTER) + 1
         sheets[after:after] = history_sheets(report, report.history)
-    return sheets
+    return with_budget_sheets(sheets, report)
 
 
 def _bound(draw: Callable[[SheetWriter, Report], None], report: Report) -> DrawSheet:

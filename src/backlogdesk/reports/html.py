@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, Template
 from markupsafe import Markup
 
 from backlogdesk.reports.chart import BUCKET_COLORS, bridge_chart, ship_month_chart
@@ -22,7 +22,7 @@ from backlogdesk.reports.formatting import (
     page_environment,
     plural,
 )
-from backlogdesk.reports.model import Column, Conversion, Report
+from backlogdesk.reports.model import ClaimView, Column, Conversion, Report, Table
 from backlogdesk.settings import REGISTRY, Settings
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def render_html(report: Report) -> str:
     template = _environment().get_template(TEMPLATE_NAME)
     return template.render(
         report=report,
-        row_cap=_row_cap(report),
+        row_cap=row_cap(report),
         chart=ship_month_chart(report.ship_month_by_bucket, report.currency),
         bucket_colors=BUCKET_COLORS,
         bucket_titles=BUCKET_TITLES,
@@ -59,7 +59,13 @@ def render_html(report: Report) -> str:
         bridge_chart=_bridge_chart(report),
         outcome_rows=_outcome_rows(report),
         reason_cap=REASON_ROWS,
+        claim_tables=claim_tables(report.claim),
     )
+
+
+def template(name: str) -> Template:
+    """One of the report templates, with the report's filters."""
+    return _environment().get_template(name)
 
 
 @functools.cache
@@ -76,10 +82,38 @@ def _filled_in(column: Column, rows: list[dict[str, Any]]) -> bool:
     return any(format_cell(row.get(column.key), column.kind) for row in rows)
 
 
-def _row_cap(report: Report) -> int:
+def row_cap(report: Report) -> int:
     """Rows shown per triage or quality table; the Excel report lists them all."""
     default = Settings.defaults()["triage_rows"]
     return int(report.settings.get("triage_rows", default))
+
+
+def claim_tables(claim: ClaimView | None) -> dict[str, dict[str, Table]]:
+    """The lines behind each part of claimed vs plannable, by scope then part.
+
+    Only parts with lines get a table. Scope and part are left out of its
+    columns: the table's title names them.
+    """
+    if claim is None:
+        return {}
+    columns = tuple(c for c in claim.lines.columns if c.key not in ("scope", "part"))
+    grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in claim.lines.rows:
+        grouped.setdefault((row["scope"], row["part"]), []).append(row)
+
+    return {
+        scope.scope: {
+            part.part: Table(
+                f"claim_{scope.scope}_{part.part}",
+                f"{scope.title}: {part.title}",
+                columns,
+                grouped[scope.scope, part.part],
+            )
+            for part in scope.parts
+            if (scope.scope, part.part) in grouped
+        }
+        for scope in claim.scopes
+    }
 
 
 def _bridge_chart(report: Report) -> Markup:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from backlogdesk.errors import ReportError
@@ -23,5 +24,9 @@ def write_pdf(html: str, path: Path) -> Path:
             f"WeasyPrint cannot load its system libraries ({exc}). On Debian or "
             f"Ubuntu: apt-get install {PDF_LIBRARIES}"
         ) from None
+    # The page's screen-only CSS (SVG paint, media queries) means nothing on
+    # paper; WeasyPrint's notes about it would only bury the command's output.
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     weasyprint.HTML(string=html).write_pdf(path)
     return path

@@ -14,6 +14,7 @@ from backlogdesk.metrics.classify import aging_band_order
 from backlogdesk.metrics.invoicing import to_invoice
 from backlogdesk.metrics.numbers import bucket_boxes, headline_boxes
 from backlogdesk.metrics.orders import late_orders
+from backlogdesk.metrics.promises import promises_table
 from backlogdesk.metrics.quality import quality_issues
 from backlogdesk.metrics.splits import SPLITS, ship_month_by_bucket, split_table
 from backlogdesk.metrics.triage import FULL_COLUMNS, rows_of, triage_tables
@@ -76,6 +77,7 @@ def build_report(
             *triage_tables(open_lines, as_of, settings),
             late_orders(open_lines),
             to_invoice(classified),
+            promises_table(latest_actions_table(store), every_line, as_of),
         ],
         quality=quality_issues(classified, open_lines, settings),
         lines=Table("lines", "All open lines", FULL_COLUMNS, rows_of(open_lines)),

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from backlogdesk.demo import DemoExport, write_demo_history
+from backlogdesk.demo import DemoExport, DemoHistory, write_demo_history
 from conftest import report_json, run_cli
 from test_demo_company import OPEN_CODES, damage_of, is_open, read_headers, read_lines
 
@@ -45,8 +45,13 @@ Week = dict[str, dict[str, str]]
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory: pytest.TempPathFactory) -> list[DemoExport]:
+def demo_history(tmp_path_factory: pytest.TempPathFactory) -> DemoHistory:
     return write_demo_history(tmp_path_factory.mktemp("history"), LAST_AS_OF)
+
+
+@pytest.fixture(scope="module")
+def history(demo_history: DemoHistory) -> list[DemoExport]:
+    return demo_history.exports
 
 
 @pytest.fixture(scope="module")
@@ -125,10 +130,13 @@ def plan_of(row: dict[str, str]) -> tuple[str, ...]:
 
 
 def test_demo_history_is_weekly_oldest_first_and_byte_identical_again(
-    tmp_path: Path, history: list[DemoExport]
+    tmp_path: Path, demo_history: DemoHistory, history: list[DemoExport]
 ) -> None:
-    again = write_demo_history(tmp_path / "again", LAST_AS_OF)
-    other_seed = write_demo_history(tmp_path / "other", LAST_AS_OF, weeks=2, seed=8)
+    rewritten = write_demo_history(tmp_path / "again", LAST_AS_OF)
+    again = rewritten.exports
+    other_seed = write_demo_history(
+        tmp_path / "other", LAST_AS_OF, weeks=2, seed=8
+    ).exports
 
     days = [export.as_of for export in history]
     assert len(days) == WEEKS and days[-1] == LAST_AS_OF
@@ -144,6 +152,9 @@ def test_demo_history_is_weekly_oldest_first_and_byte_identical_again(
         ):
             assert path.read_bytes() == twin.read_bytes()
     assert other_seed[-1].lines_path.read_bytes() != history[-1].lines_path.read_bytes()
+    for name in ("actuals_path", "budget_path", "agreements_path", "rates_path"):
+        path, copy = getattr(demo_history, name), getattr(rewritten, name)
+        assert path.read_bytes() == copy.read_bytes(), name
 
 
 def test_only_the_last_week_has_rejected_rows_and_exactly_three(

@@ -61,6 +61,7 @@ LINE_COLUMNS = (
     "DLY_RSN",
     "LAST_CHG",
     "REMARKS",
+    "AGREEMENT",
 )
 # Rates into USD around which the monthly rates move.
 BASE_RATES = {"EUR": 1.085, "GBP": 1.265}
@@ -184,6 +185,7 @@ def line_row(order: Order, line: OrderLine) -> list[str]:
         line.delay_reason,
         line.last_change.strftime(CHANGE_FORMAT),
         line.remarks,
+        line.agreement_id,
     ]
 
 

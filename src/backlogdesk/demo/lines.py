@@ -40,6 +40,10 @@ PROJECT_LEAD_DAYS = (240, 380)
 CLOSED_KEPT_DAYS = 56
 # Share of new released lines that will slip again and again when due.
 PROBLEM_SHARE = 0.012
+# Share of new released lines given a confirmed date at order entry, when due
+# within 75 days and when due later. Plant BRN2 (gearboxes and drives) plans
+# in its own scheduling tool and keys mostly estimates into the ERP.
+CONFIRMED_AT_ENTRY = {"HEL1": (0.7, 0.35), "BRN2": (0.5, 0.2)}
 UNDATED_SHARE = 0.003
 
 
@@ -49,6 +53,8 @@ class OrderLine:
 
     ``planned_slips`` holds the delay reasons of slips still to come: a problem
     line moves later each time it falls due until the list is used up.
+    ``shipments`` is the line's delivery log, (day, quantity) in date order:
+    every change of ``delivered_qty`` goes through ``ship`` and lands there.
     """
 
     line_no: int
@@ -67,7 +73,9 @@ class OrderLine:
     delay_reason: str = ""
     last_change: datetime = datetime(2000, 1, 1)
     remarks: str = ""
+    agreement_id: str = ""
     planned_slips: list[str] = field(default_factory=list)
+    shipments: list[tuple[date, Decimal]] = field(default_factory=list)
 
     @property
     def is_open(self) -> bool:
@@ -162,19 +170,21 @@ def _settle_past(
     line.confirmed_date = planned
     recent = planned >= as_of - timedelta(days=90)
     if planned >= as_of - timedelta(days=60) and draw >= 0.92:
-        # Still open after its date: a past-due line, sometimes part-shipped.
+        # Still open after its date: a past-due line, sometimes part-shipped
+        # on the date it was due.
         line.status = "REL"
         line.last_change = moment(as_of - timedelta(rng.randint(0, 60)), rng)
         if rng.random() < 0.3:
             block_line(line, rng)
-        part_ship(line, 0.4, rng)
+        part_ship(line, 0.4, rng, planned)
     elif draw < 0.03 and line.ordered_qty >= 2:
-        line.status, line.delivered_qty = "SCLS", part_of(line.ordered_qty, rng)
+        line.status = "SCLS"
+        ship(line, part_of(line.ordered_qty, rng), planned)
         line.remarks = "Short-closed: customer accepts the delivered quantity"
     elif draw < 0.06:
         line.status, line.remarks = "CANC", "Cancelled at customer request"
     else:
-        line.delivered_qty = line.ordered_qty
+        ship(line, line.ordered_qty, planned)
         line.status = "SHIP" if recent else "CLSD"
 
 
@@ -201,7 +211,8 @@ def _settle_open(
     if draw < 0.18:
         block_line(line, rng)
     if age > 30:
-        part_ship(line, 0.12, rng)
+        # The part shipment was the line's last change.
+        part_ship(line, 0.12, rng, line.last_change.date())
 
 
 def _date_released(
@@ -213,8 +224,8 @@ def _date_released(
     if draw < UNDATED_SHARE:
         line.remarks = "Planning to advise a date"
         return
-    near = planned <= as_of + timedelta(days=75)
-    if rng.random() < (0.7 if near else 0.35):
+    near, far = CONFIRMED_AT_ENTRY.get(line.item.group.plant, (0.7, 0.35))
+    if rng.random() < (near if planned <= as_of + timedelta(days=75) else far):
         line.confirmed_date = planned
     else:
         line.estimated_date, line.confidence = planned, rng.choice("HHMML")
@@ -223,11 +234,19 @@ def _date_released(
         line.planned_slips = [cause] * rng.choice((2, 3, 3, 4, 4))
 
 
-def part_ship(line: OrderLine, chance: float, rng: random.Random) -> None:
-    """With ``chance``, ship part of a line of two units or more."""
+def part_ship(line: OrderLine, chance: float, rng: random.Random, day: date) -> None:
+    """With ``chance``, ship part of a line of two units or more on ``day``."""
     if line.ordered_qty >= 2 and rng.random() < chance:
-        line.delivered_qty = part_of(line.ordered_qty, rng)
+        ship(line, part_of(line.ordered_qty, rng), day)
         line.status = "PSHP" if line.status == "REL" else line.status
+
+
+def ship(line: OrderLine, qty: Decimal, day: date) -> None:
+    """Deliver ``qty`` of a line on ``day`` and log it; one entry per line a day."""
+    line.delivered_qty += qty
+    if line.shipments and line.shipments[-1][0] == day:
+        qty += line.shipments.pop()[1]
+    line.shipments.append((day, qty))
 
 
 def block_line(line: OrderLine, rng: random.Random) -> None:

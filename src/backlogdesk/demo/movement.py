@@ -2,8 +2,11 @@
 
 Released lines ship when due (in full or in part), stay past due, or slip with
 a delay reason; some are pulled in, newly blocked, cancelled or short-closed.
-Pending lines are released, blocks clear. Problem lines slip each time they
-fall due until their planned slips are used up.
+A missed date comes back as an estimate, which planning confirms later, so
+near-term backlog carries estimated dates as well as confirmed ones. Pending
+lines are released, blocks clear. Problem lines slip each time they fall due
+until their planned slips are used up. Every shipment goes into the line's
+delivery log, dated on the day of the change.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from backlogdesk.demo.lines import (
     delay_reason,
     moment,
     part_of,
+    ship,
 )
 
 # Weekly chances of the events that are not tied to a line falling due.
@@ -30,12 +34,14 @@ CANCEL = 0.003
 SHORT_CLOSE = 0.02
 QTY_CHANGE = 0.005
 DATE_GIVEN = 0.1
-CONFIRM_ESTIMATE = 0.25
+CONFIRM_ESTIMATE = 0.1
 PULL_IN = 0.01
 EARLY_SLIP = 0.008
 RELEASE = 0.2
 PENDING_WITHDRAWN = 0.01
 UNBLOCK = 0.35
+# How sure planning is of the new date it estimates after a missed one.
+REPLAN_CONFIDENCE = ("H", "M", "M", "L")
 # Of the lines due this week: ship in full, ship in part, slip; the rest wait.
 DUE_OUTCOMES = (0.68, 0.78, 0.88)
 
@@ -151,21 +157,33 @@ def _fall_due(line: OrderLine, ship_date: date, step: Step) -> None:
     if draw < DUE_OUTCOMES[0]:
         _ship_in_full(line, step)
     elif draw < DUE_OUTCOMES[1] and line.open_qty >= 2:
-        line.delivered_qty += part_of(line.open_qty, step.rng)
+        shipped_qty = part_of(line.open_qty, step.rng)
         line.status = "PSHP"
         reason = step.rng.choice(("MAT", "SUP", "CAP"))
-        _redate(line, later, reason, step, "Part shipped; rest follows")
+        _replan(line, later, reason, step, "Part shipped; rest follows")
+        ship(line, shipped_qty, line.last_change.date())
     elif draw < DUE_OUTCOMES[2]:
-        _redate(line, later, delay_reason(step.rng), step)
+        _replan(line, later, delay_reason(step.rng), step)
 
 
 def _ship_in_full(line: OrderLine, step: Step) -> None:
-    line.delivered_qty, line.status = line.ordered_qty, "SHIP"
+    line.status = "SHIP"
     touch(line, step, "")
+    ship(line, line.open_qty, line.last_change.date())
     cartons = line.item.group.code == "SPR" and line.item.unit == "EA"
     if cartons and step.rng.random() < 0.04:
-        line.delivered_qty += step.rng.randint(1, 3)
+        ship(line, Decimal(step.rng.randint(1, 3)), line.last_change.date())
         line.remarks = "Delivered in full cartons"
+
+
+def _replan(
+    line: OrderLine, new_date: date, reason: str, step: Step, remarks: str = ""
+) -> None:
+    """Move a missed date later as an estimate: planning confirms it again only
+    once the material or the capacity is secured."""
+    _redate(line, new_date, reason, step, remarks)
+    line.confirmed_date, line.estimated_date = None, new_date
+    line.confidence = step.rng.choice(REPLAN_CONFIDENCE)
 
 
 def _redate(

@@ -4,6 +4,8 @@
 history of shipped, closed and cancelled lines behind the open ones.
 ``OrderBook.advance`` moves it forward in time the way a real book moves: lines
 ship or slip, releases arrive, blocks come and go and new orders come in.
+``OrderBook.deliveries`` is the book's delivery log: every shipment, recorded
+on the day it happened, from which the demo's actuals are written.
 """
 
 from __future__ import annotations
@@ -14,41 +16,83 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from backlogdesk.demo.agreements import DemoAgreement, agreement_of, demo_agreements
 from backlogdesk.demo.company import Company, build_company
-from backlogdesk.demo.lines import ZERO, Order, OrderLine, moment, new_line, settle
+from backlogdesk.demo.lines import (
+    ZERO,
+    Order,
+    OrderLine,
+    moment,
+    new_line,
+    settle,
+    ship,
+)
 from backlogdesk.demo.movement import Step, move_line
 from backlogdesk.demo.staging import stage_cases
 
 ORDERS_PER_DAY = 6
+# A generated book starts with a year of orders taken at the daily rate, so
+# the months before the first as-of date ship at the same pace as later ones.
+HISTORY_DAYS = 365
 # Weekly chances of order-level events.
 CREDIT_BLOCK = 0.008
 CREDIT_CLEARED = 0.25
 ORDER_CANCELLED = 0.1
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """One entry of the book's delivery log: a line shipped on a day."""
+
+    day: date
+    order: Order
+    line: OrderLine
+    qty: Decimal
+
+    def __repr__(self) -> str:
+        return (
+            f"<Delivery {self.day} {self.order.number}/{self.line.line_no} "
+            f"qty={self.qty}>"
+        )
+
+
 @dataclass
 class OrderBook:
-    """Every order of the demo company, as it stands on ``as_of``."""
+    """Every order of the demo company, as it stands on ``as_of``.
+
+    ``agreements`` are the firm's frame and blanket agreements: a new line
+    that falls under one is entered as its call-off.
+    """
 
     company: Company
     as_of: date
     rng: random.Random
     orders: list[Order] = field(default_factory=list)
     next_number: int = 310001
+    agreements: tuple[DemoAgreement, ...] = ()
 
     def __repr__(self) -> str:
         open_lines = sum(1 for _, line in self.lines() if line.is_open)
         return f"<OrderBook {self.as_of} orders={len(self.orders)} open={open_lines}>"
 
     @classmethod
-    def generate(cls, as_of: date, seed: int = 7, order_count: int = 1200) -> OrderBook:
-        """The book on ``as_of``: about a year of orders, the older ones done."""
-        book = cls(build_company(seed), as_of, random.Random(seed))
+    def generate(
+        cls,
+        as_of: date,
+        seed: int = 7,
+        order_count: int = ORDERS_PER_DAY * HISTORY_DAYS,
+        last_as_of: date | None = None,
+    ) -> OrderBook:
+        """The book on ``as_of``: a year of orders, the older ones done.
+
+        The agreements are dated around ``last_as_of``, the last day the book
+        will be moved to (``as_of`` when not given).
+        """
+        company = build_company(seed)
+        agreements = demo_agreements(company, last_as_of or as_of)
+        book = cls(company, as_of, random.Random(seed), agreements=agreements)
         rng = book.rng
-        ages = [
-            rng.randint(0, 150) if rng.random() < 0.75 else rng.randint(151, 400)
-            for _ in range(order_count)
-        ]
+        ages = [rng.randint(0, HISTORY_DAYS) for _ in range(order_count)]
         for age in sorted(ages, reverse=True):
             book._add_order(as_of - timedelta(days=age))
 
@@ -60,6 +104,16 @@ class OrderBook:
         for order in self.orders:
             for line in order.lines:
                 yield order, line
+
+    def deliveries(self) -> list[Delivery]:
+        """The delivery log: every shipment of every line, by day, order, line."""
+        log = [
+            Delivery(day, order, line, qty)
+            for order, line in self.lines()
+            for day, qty in line.shipments
+        ]
+        log.sort(key=lambda entry: (entry.day, entry.order.number, entry.line.line_no))
+        return log
 
     def advance(self, days: int) -> None:
         """Move the book ``days`` forward: ship, slip, release, block, take orders."""
@@ -122,6 +176,7 @@ class OrderBook:
         count = rng.choice((1, 1, 2, 2, 3, 3, 4, 4, 5, 6, 7, 8, 10, 12))
         for index in range(count):
             line = new_line(self.company, order, 10 * (index + 1), project, rng)
+            line.agreement_id = agreement_of(self.agreements, order, line)
             settle(order, line, self.as_of, rng)
             order.lines.append(line)
         if rng.random() < 0.35:
@@ -150,5 +205,7 @@ class OrderBook:
             freight.status = "OPEN"
         elif all(x.status == "CANC" for x in goods):
             freight.status = "CANC"
-        else:
-            freight.status, freight.delivered_qty = "SHIP", freight.ordered_qty
+        elif freight.open_qty > 0:
+            # Freight is charged once, with the delivery that completes the order.
+            freight.status = "SHIP"
+            ship(freight, freight.open_qty, freight.last_change.date())

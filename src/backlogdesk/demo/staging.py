@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import TypeVar
 
 from backlogdesk.demo.company import Item
@@ -19,6 +20,7 @@ from backlogdesk.demo.lines import (
     OrderLine,
     block_line,
     moment,
+    ship,
 )
 
 FROZEN_ORDERS = 12
@@ -52,7 +54,7 @@ def stage_cases(
         and x.item.unit == "EA"
     ]
     for line in _sample(rng, cartons, 4):
-        line.delivered_qty = line.ordered_qty + rng.randint(1, 3)
+        ship(line, Decimal(rng.randint(1, 3)), line.shipments[-1][0])
         line.remarks = "Delivered in full cartons"
 
     _freeze_orders(orders, as_of, rng, freight)

@@ -105,7 +105,8 @@ def _coverage(coverage: Any) -> dict[str, Any] | None:
         ]
 
     def ids(rows: list[Any]) -> list[str]:
-        return [row.agreement_id for row in rows]
+        # An agreement given by item has several rows; name it once.
+        return list(dict.fromkeys(row.agreement_id for row in rows))
 
     return {
         "value": money_text(coverage.total.value),

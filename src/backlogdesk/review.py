@@ -163,7 +163,7 @@ def _add_plan(
 def _budget_box(scoreboard: Scoreboard, plan: PlanInput) -> NotProvided:
     revenue = scoreboard.line("revenue")
     states = ", ".join(f"{line.measure} {line.status}" for line in scoreboard.lines)
-    text = f"Budget {scoreboard.period_key} from {plan.budget_source}: {states}."
+    text = f"{scoreboard.period_key} ({plan.budget_source}): {states}."
     return NotProvided("Budget", text, provided=True, value=revenue.budget)
 
 

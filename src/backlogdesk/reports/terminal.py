@@ -7,7 +7,7 @@ from decimal import Decimal
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from backlogdesk.reports.model import BUCKET_NAMES, Box, Report
+from backlogdesk.reports.model import BUCKET_NAMES, Box, Report, ScoreLine
 
 BOX_TITLES = {
     "open_orders": "Open orders",
@@ -26,6 +26,12 @@ def print_summary(report: Report, console: Console) -> None:
     console.print(_numbers_table(report))
     for item in report.not_provided.values():
         console.print(f"{item.title}: {item.reason}")
+    if report.scoreboard is not None:
+        for line in report.scoreboard.lines:
+            console.print(_score_text(line))
+    fired = [rule.title for rule in report.rules if rule.fired]
+    if fired:
+        console.print(f"Triggers fired ({len(fired)}): {'; '.join(fired)}")
     if report.inputs:
         console.print(
             f"Input rows: {report.read:,} read = {report.read - report.rejected:,} "
@@ -39,6 +45,19 @@ def print_summary(report: Report, console: Console) -> None:
     if issues:
         shown = "; ".join(f"{q.title}: {q.lines}" for q in issues)
         console.print(f"Data quality: {shown}")
+
+
+def _score_text(line: ScoreLine) -> str:
+    """One scoreboard measure: budget against actual + A, and its status."""
+    show = _qty if line.measure == "units" else _money
+
+    def text(value: Decimal | None) -> str:
+        return "n/a" if value is None else show(value)
+
+    return (
+        f"  {line.measure}: {line.status} - actual + A {text(line.committed)}, "
+        f"+ B {text(line.likely)}, budget {text(line.budget)}"
+    )
 
 
 def _numbers_table(report: Report) -> RichTable:

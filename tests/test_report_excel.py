@@ -198,15 +198,28 @@ def cents(value: Any) -> Decimal:
 
 
 def test_excel_sheets_follow_the_reading_order(classicmodels_book: Any) -> None:
-    assert classicmodels_book.sheetnames[:6] == [
+    assert classicmodels_book.sheetnames[:7] == [
         "Summary",
         "Buckets",
         "Lines",
+        "Triggers",
         "Triage",
         "Data quality",
         "Definitions",
     ]
     assert {"Splits", "Inputs"} <= set(classicmodels_book.sheetnames)
+
+
+def test_excel_triggers_sheet_lists_every_rule_with_its_state(
+    classicmodels_book: Any,
+) -> None:
+    rows = table_rows(classicmodels_book["Triggers"], "Triggers")
+    titles = [row[0] for row in rows]
+    assert len(titles) == len(set(titles)) == 12
+    states = {row[0]: row[5] for row in rows}
+    # No budget and no agreements were given: those two rules are not evaluated.
+    assert states["Revenue on track but units or margin short"] == "not evaluated"
+    assert states["Coverage high, planning cannot schedule it"] == "not evaluated"
 
 
 def test_excel_summary_holds_the_classicmodels_numbers(classicmodels_book: Any) -> None:
@@ -478,10 +491,11 @@ def test_excel_unwritable_path_names_the_file(tmp_path: Path) -> None:
 def test_excel_history_sheets_follow_data_quality(history_path: Path) -> None:
     sheetnames = openpyxl.load_workbook(history_path).sheetnames
 
-    assert sheetnames[:9] == [
+    assert sheetnames[:10] == [
         "Summary",
         "Buckets",
         "Lines",
+        "Triggers",
         "Triage",
         "Data quality",
         *HISTORY_SHEETS,

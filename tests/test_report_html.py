@@ -908,3 +908,16 @@ def test_signed_money_and_plural_nouns():
     assert plural("line", 1) == "line"
     assert plural("line", 0) == "lines"
     assert plural("reason", 2) == "reasons"
+
+
+def test_html_triggers_section_shows_each_rule_measured_against_threshold(
+    classicmodels_report,
+):
+    html = render_html(classicmodels_report)
+    section = html[html.index('<section id="rules">') :]
+    section = section[: section.index("</section>")]
+    rows = re.findall(r'<tr class="(fired|clear)" id="rule-([a-z_]+)"', section)
+    assert len(rows) == len(classicmodels_report.rules) == 12
+    fired = {code for state, code in rows if state == "fired"}
+    assert fired == {rule.code for rule in classicmodels_report.rules if rule.fired}
+    assert "not evaluated" in section  # no budget file: the mix rule is not run

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 from backlogdesk.budget.phasing import PhasingRule
+from backlogdesk.budget.targets import BudgetTarget
 from backlogdesk.metrics.gap import GapSource, measure_gap
-from backlogdesk.metrics.scoreboard import budget_to_date, status
+from backlogdesk.metrics.scoreboard import budget_to_date, spread_to_date, status
 from backlogdesk.periods import period_containing
 from backlogdesk.settings import Settings
 from conftest import report_json, run_cli
@@ -249,20 +250,34 @@ def test_budget_box_is_provided_and_kept_apart(document: dict[str, Any]) -> None
 def test_pacing_spreads_the_period_budget_over_its_days() -> None:
     november = period_containing(date(2026, 11, 20), "month")
     # 1200 over 30 days is 40 a day: 20 days give 800.
-    to_date = budget_to_date(
-        Decimal(1200), november, date(2026, 11, 20), PhasingRule.even(), Decimal("0.01")
-    )
+    to_date = spread_to_date(
+        Decimal(1200), november.start, november.end, date(2026, 11, 20),
+        PhasingRule.even(), Decimal("0.01"),
+    )  # fmt: skip
     assert to_date == Decimal("800.00")
     # Working days: November 2026 has 21 weekdays (1 November is a Sunday);
     # 2 to 20 November hold 15. 2100 / 21 = 100 a working day.
-    to_date = budget_to_date(
-        Decimal(2100),
-        november,
-        date(2026, 11, 20),
-        PhasingRule.working_days(),
-        Decimal("0.01"),
-    )
+    to_date = spread_to_date(
+        Decimal(2100), november.start, november.end, date(2026, 11, 20),
+        PhasingRule.working_days(), Decimal("0.01"),
+    )  # fmt: skip
     assert to_date == Decimal("1500.00")
+
+
+def test_pacing_of_a_week_across_two_months_takes_each_month_s_pace() -> None:
+    # November 3000 (100 a day), December 6200 (200 a day). Week 2026-W49 runs
+    # 30 Nov - 6 Dec; as of 2 Dec: 30 Nov 100 + 1-2 Dec 400 = 500.
+    targets = [
+        BudgetTarget("month", "2026-11", date(2026, 11, 1), date(2026, 11, 30),
+                     revenue=Decimal(3000)),
+        BudgetTarget("month", "2026-12", date(2026, 12, 1), date(2026, 12, 31),
+                     revenue=Decimal(6200)),
+    ]  # fmt: skip
+    week = period_containing(date(2026, 12, 2), "week")
+    to_date = budget_to_date(
+        targets, week, date(2026, 12, 2), PhasingRule.even(), "revenue"
+    )
+    assert to_date == Decimal("500.00")
 
 
 @pytest.mark.parametrize(

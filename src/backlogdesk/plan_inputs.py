@@ -49,6 +49,7 @@ class PlanRead:
 
 def read_plan_files(files: PlanFiles, settings: Settings) -> PlanRead:
     """Read every given plan file; mapping mistakes stop the run."""
+    _refuse_lone_mappings(files)
     read = PlanRead()
     currency = str(settings["reporting_currency"])
     if files.agreements:
@@ -64,8 +65,37 @@ def read_plan_files(files: PlanFiles, settings: Settings) -> PlanRead:
             actual_rows,
             ", ".join(path.name for path in files.budget),
             ", ".join(path.name for path in files.actuals),
+            _rejected_by_kind(files, read),
         )
     return read
+
+
+def _refuse_lone_mappings(files: PlanFiles) -> None:
+    """A mapping given without its files is a mistake worth naming."""
+    pairs = (
+        ("--budget-mapping", files.budget_mapping, files.budget, "--budget"),
+        ("--actuals-mapping", files.actuals_mapping, files.actuals, "--actuals"),
+        ("--agreements-mapping", files.agreements_mapping, files.agreements,
+         "--agreements"),
+    )  # fmt: skip
+    for option, mapping, given, files_option in pairs:
+        if mapping is not None and not given:
+            raise InputError(
+                f"{option} was given without {files_option} FILE: give the file it "
+                f"maps, or leave {option} out."
+            )
+
+
+def _rejected_by_kind(files: PlanFiles, read: PlanRead) -> dict[str, int]:
+    """Rejected rows per kind of plan file, for the scoreboard's notes."""
+    kinds = {path.name: "budget" for path in files.budget}
+    kinds |= {path.name: "actuals" for path in files.actuals}
+    kinds |= {path.name: "agreements" for path in files.agreements}
+    counts: dict[str, int] = {}
+    for reject in read.rejects:
+        kind = kinds.get(reject.file, "plan file")
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
 
 
 def _needs(mapping: str | None, option: str, files: str, doc: str) -> str:

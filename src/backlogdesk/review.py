@@ -133,7 +133,10 @@ def _with_ownership(open_lines: Any, store: Store, owners: Owners, as_of: date) 
     t = t.mutate(owning_function=owning_function(t))
     return t.mutate(
         proposed_owner=proposed_person(t, t.owning_function, owners),
-        next_update_overdue=(t.next_update < as_of).fill_null(False),
+        # A line that moved after its action was recorded has been dealt with.
+        next_update_overdue=(
+            (t.next_update < as_of) & (t.valid_from <= t.recorded_at.date())
+        ).fill_null(False),
     ).cache()
 
 

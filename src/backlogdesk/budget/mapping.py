@@ -72,9 +72,14 @@ def load_budget_mapping(spec: str | Path) -> BudgetMapping:
     if path.suffix.lower() != ".toml" and not path.exists():
         shipped = resources.files("backlogdesk") / "mappings" / f"{spec}.toml"
         if not shipped.is_file():
+            names = sorted(
+                entry.name.removesuffix(".toml")
+                for entry in (resources.files("backlogdesk") / "mappings").iterdir()
+                if entry.name.startswith("budget-")
+            )
             raise MappingError(
                 f"No budget mapping file '{spec}' and no shipped mapping of that "
-                "name. Shipped budget mappings are named budget-*."
+                f"name. Shipped budget mappings: {', '.join(names)}."
             )
         return parse_budget_mapping(shipped.read_text(encoding="utf-8"), str(spec))
     try:

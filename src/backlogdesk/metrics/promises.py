@@ -57,7 +57,9 @@ def promises_table(actions: Any, every_line: Any, as_of: date) -> Table:
         state_now=state,
         moved_since=(t.valid_from > recorded_on).fill_null(True),
         next_update_overdue=(
-            (t.next_update < as_of) & t.is_open.fill_null(False)
+            (t.next_update < as_of)
+            & t.is_open.fill_null(False)
+            & (t.valid_from <= recorded_on)
         ).fill_null(False),
     )
     rows = rows_of(t, [t.next_update_overdue.desc(), t.moved_since], PROMISE_COLUMNS)

@@ -22,7 +22,12 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from backlogdesk.budget.phasing import PhasingRule, phase_targets, split_exact
+from backlogdesk.budget.phasing import (
+    PhasingRule,
+    phase_target,
+    phase_targets,
+    split_exact,
+)
 from backlogdesk.budget.scoring import Actual
 from backlogdesk.budget.targets import MEASURES, BudgetTarget, Measure
 from backlogdesk.periods import Period
@@ -74,21 +79,57 @@ def _target_amount(target: BudgetTarget, measure: Measure) -> Decimal | None:
 
 
 def budget_to_date(
-    total: Decimal, period: Period, as_of: date, rule: PhasingRule, step: Decimal
+    targets: Sequence[BudgetTarget],
+    period: Period,
+    as_of: date,
+    rule: PhasingRule,
+    measure: Measure,
+) -> Decimal | None:
+    """The part of the budget that falls on the period's days up to ``as_of``.
+
+    Each target is taken month by month (a weekly target as its week) and
+    spread over that month's days by the rule, so a week that cuts two months
+    takes each month's own daily pace.
+    """
+    if as_of >= period.end:
+        return period_budget(targets, period, rule).amounts[measure]
+    total: Decimal | None = None
+    for target in targets:
+        parts = [target] if target.period_kind == "week" else []
+        parts = parts or phase_target(target, "month", rule)
+        for part in parts:
+            amount = _target_amount(part, measure)
+            first, last = max(part.start, period.start), min(part.end, as_of)
+            if amount is None or first > last:
+                continue
+            spread = spread_to_date(
+                amount, part.start, part.end, last, rule, STEPS[measure]
+            )
+            before = spread_to_date(
+                amount, part.start, part.end, first - timedelta(days=1), rule,
+                STEPS[measure],
+            )  # fmt: skip
+            total = (total or Decimal(0)) + spread - before
+    return total
+
+
+def spread_to_date(
+    total: Decimal,
+    start: date,
+    end: date,
+    as_of: date,
+    rule: PhasingRule,
+    step: Decimal,
 ) -> Decimal:
-    """The part of a period's budget that falls on its days up to ``as_of``."""
-    days = [
-        period.start + timedelta(days=n)
-        for n in range((period.end - period.start).days + 1)
-    ]
+    """The part of ``total`` (spread over ``start``..``end`` by day weights)
+    that falls on days up to ``as_of``; the parts add back to ``total``."""
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
     weights = [_day_weight(day, rule) for day in days]
     if not any(weights):
         weights = [1] * len(days)
     parts = split_exact(total, weights, step)
-    return sum(
-        (part for day, part in zip(days, parts, strict=True) if day <= as_of),
-        Decimal(0),
-    )
+    chosen = (part for day, part in zip(days, parts, strict=True) if day <= as_of)
+    return sum(chosen, Decimal(0))
 
 
 def _day_weight(day: date, rule: PhasingRule) -> int:

@@ -23,6 +23,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from backlogdesk.errors import ReportError
 from backlogdesk.reports.excel_budget import with_budget_sheets
 from backlogdesk.reports.excel_history import history_sheets
+from backlogdesk.reports.excel_rules import rules_sheet
 from backlogdesk.reports.excel_sheets import (
     DrawSheet,
     SheetWriter,
@@ -151,7 +152,7 @@ def _summary_sheet(out: SheetWriter, report: Report) -> None:
     _numbers_block(out, report)
 
     out.skip()
-    out.line("Not in this report", out.styles.title)
+    out.line("Kept apart: never added to open orders", out.styles.title)
     for item in report.not_provided.values():
         out.pair(item.title, item.reason)
 
@@ -344,6 +345,7 @@ SHEETS: tuple[tuple[str, Callable[[SheetWriter, Report], None]], ...] = (
     ("Summary", _summary_sheet),
     ("Buckets", _buckets_sheet),
     ("Lines", _lines_sheet),
+    ("Triggers", rules_sheet),
     ("Triage", _triage_sheet),
     ("Data quality", _quality_sheet),
     ("Definitions", _definitions_sheet),

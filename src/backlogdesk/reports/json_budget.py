@@ -57,6 +57,7 @@ def scoreboard_document(
         },
         "landing_method": scoreboard.landing_method,
         "mix": None if scoreboard.mix is None else rows(scoreboard.mix),
+        "members": None if scoreboard.members is None else rows(scoreboard.members),
         "notes": scoreboard.notes,
     }
 

@@ -157,7 +157,7 @@ def _line_conditions(t: Any, as_of: date, settings: Settings) -> dict[str, Any]:
         "third_strike": t.slips.fill_null(0) >= 3,
         "blocked_without_owner": blocked
         & (t.action_owner.isnull() | t.next_update.isnull()),
-        "next_update_passed": t.next_update < as_of,
+        "next_update_passed": t.next_update_overdue,
         "undated_released": (t.status_class == "released") & t.undated,
         "pending_too_long": (t.status_class == "pending")
         & (t.order_date < pending_cutoff),

@@ -17,7 +17,7 @@ import click
 
 from backlogdesk import __version__
 from backlogdesk.cli_plan import month_end, plan_files, plan_options
-from backlogdesk.cli_support import DateType, domain_errors
+from backlogdesk.cli_support import DateType, StoreSpecType, domain_errors
 
 DEMO_AS_OF = date(2026, 11, 30)
 
@@ -96,12 +96,14 @@ def main(verbose: int) -> None:
 
 
 def db_option(function: Any) -> Any:
-    """The --db option: the store file (a DuckDB file, created when missing)."""
+    """The --db option: the store (a DuckDB file, created when missing, or a
+    PostgreSQL URL)."""
     return click.option(
         "--db",
-        type=click.Path(path_type=Path),
+        type=StoreSpecType(),
         default=None,
-        help="Store file (DuckDB). Default for import: backlog.duckdb.",
+        help="Store: a DuckDB file, or postgresql://user@host:port/dbname "
+        "(password from PGPASSWORD). Default for import: backlog.duckdb.",
     )(function)
 
 
@@ -134,7 +136,7 @@ def report(
     units: Path | None,
     movements: tuple[Path, ...],
     settings_path: Path | None,
-    db: Path | None,
+    db: Path | str | None,
     as_of: date,
     period: str,
     out_dir: Path,
@@ -198,7 +200,8 @@ def report(
     "--rejected",
     "rejected_path",
     type=click.Path(path_type=Path),
-    help="Rejected rows CSV. Default: rejected-rows-<as-of>.csv beside the store.",
+    help="Rejected rows CSV. Default: rejected-rows-<as-of>.csv beside the store "
+    "file (in the current folder for a PostgreSQL store).",
 )
 @domain_errors
 def import_command(
@@ -208,7 +211,7 @@ def import_command(
     units: Path | None,
     movements: tuple[Path, ...],
     settings_path: Path | None,
-    db: Path | None,
+    db: Path | str | None,
     as_of: date,
     rejected_path: Path | None,
 ) -> None:
@@ -217,6 +220,7 @@ def import_command(
     The store keeps a versioned line history: a line gets a new version only
     when a planning-relevant field changes. Importing the same export again
     changes nothing; an export older than the newest snapshot is refused.
+    The store is a DuckDB file or a PostgreSQL database (see docs/scale.md).
 
     Example: backlogdesk import orders-2026-11-30.csv --mapping my-erp.toml
     --as-of 2026-11-30 --db backlog.duckdb
@@ -225,7 +229,8 @@ def import_command(
     from backlogdesk.settings import load_settings
 
     store_path = db or Path("backlog.duckdb")
-    rejected = rejected_path or store_path.with_name(f"rejected-rows-{as_of}.csv")
+    beside = store_path if isinstance(store_path, Path) else Path("store")
+    rejected = rejected_path or beside.with_name(f"rejected-rows-{as_of}.csv")
     outcome, result = import_exports(
         list(orders),
         _inputs(mapping_spec, rates, units, movements),
@@ -253,14 +258,14 @@ def snapshots() -> None:
 @snapshots.command("list")
 @db_option
 @domain_errors
-def snapshots_list(db: Path | None) -> None:
+def snapshots_list(db: Path | str | None) -> None:
     """List the imported snapshots, oldest first.
 
     Example: backlogdesk snapshots list --db backlog.duckdb
     """
-    from backlogdesk.store.database import Store
+    from backlogdesk.store.engines import open_store
 
-    with Store(_existing_store(db)) as store:
+    with open_store(_existing_store(db)) as store:
         shown = store.snapshots()
     if not shown:
         click.echo("No snapshots imported yet.")
@@ -272,22 +277,22 @@ def snapshots_list(db: Path | None) -> None:
 @click.argument("day", type=DateType())
 @db_option
 @domain_errors
-def snapshots_drop(day: date, db: Path | None) -> None:
+def snapshots_drop(day: date, db: Path | str | None) -> None:
     """Undo the import of one date; the history reads as if it never happened.
 
     Example: backlogdesk snapshots drop 2026-11-30 --db backlog.duckdb
     """
-    from backlogdesk.store.database import Store
+    from backlogdesk.store.engines import open_store
     from backlogdesk.store.snapshots import drop_snapshot
 
-    with Store(_existing_store(db)) as store:
+    with open_store(_existing_store(db)) as store:
         touched = drop_snapshot(store, day)
     click.echo(f"dropped snapshot {day} ({touched:,} line versions adjusted)")
 
 
-def _existing_store(db: Path | None) -> Path:
+def _existing_store(db: Path | str | None) -> Path | str:
     path = db or Path("backlog.duckdb")
-    if not path.exists():
+    if isinstance(path, Path) and not path.exists():
         raise click.UsageError(f"{path}: no store here. Give --db STORE.")
     return path
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from backlogdesk.cli_support import DateType, domain_errors
+from backlogdesk.cli_support import DateType, StoreSpecType, domain_errors
 
 
 def plan_options(function: Any) -> Any:
@@ -79,9 +79,9 @@ def plan_files(options: dict[str, Any], rates: Path | None = None) -> Any:
 @click.command("month-end")
 @click.option(
     "--db",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=StoreSpecType(),
     required=True,
-    help="Store file (DuckDB) with the imported snapshots.",
+    help="Store with the imported snapshots: a DuckDB file or a PostgreSQL URL.",
 )
 @click.option(
     "--as-of",
@@ -117,7 +117,7 @@ def plan_files(options: dict[str, Any], rates: Path | None = None) -> Any:
 )
 @domain_errors
 def month_end(
-    db: Path,
+    db: Path | str,
     as_of: date,
     owners: Path | None,
     settings_path: Path | None,

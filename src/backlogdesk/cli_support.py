@@ -6,11 +6,38 @@ import functools
 import sys
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
 
-from backlogdesk.errors import BacklogDeskError
+from backlogdesk.errors import BacklogDeskError, StoreError
+
+
+class StoreSpecType(click.ParamType[Path | str]):
+    """A store: a DuckDB file path, or a postgresql:// or spark: URL."""
+
+    name = "PATH|URL"
+
+    def __init__(self, must_exist: bool = False) -> None:
+        self.must_exist = must_exist
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Path | str:
+        from backlogdesk.store.engines import engine_of, parse_postgres_url
+
+        text = str(value)
+        engine = engine_of(text)
+        if engine == "duckdb":
+            path = Path(text)
+            if self.must_exist and not path.is_file():
+                self.fail(f"{text}: no store file here.", param, ctx)
+            return path
+        if engine == "postgres":
+            try:
+                parse_postgres_url(text)
+            except StoreError as exc:
+                self.fail(str(exc), param, ctx)
+        return text
 
 
 class DateType(click.ParamType[date]):

@@ -27,6 +27,7 @@ from backlogdesk.review import build_report
 from backlogdesk.rules.ownership import Owners
 from backlogdesk.settings import Settings
 from backlogdesk.store.database import Store
+from backlogdesk.store.engines import open_store, require_existing
 from backlogdesk.store.schema import lines_to_arrow
 from backlogdesk.store.snapshots import ImportOutcome, import_snapshot
 
@@ -158,14 +159,15 @@ def import_exports(
     inputs: Inputs,
     as_of: date,
     settings: Settings,
-    db: Path,
+    db: Path | str,
     rejected_path: Path,
 ) -> tuple[ImportOutcome, IngestResult]:
-    """Add the exports as the snapshot of ``as_of`` to the store at ``db``."""
+    """Add the exports as the snapshot of ``as_of`` to the store ``db`` names
+    (a DuckDB path or a server URL, see ``store/engines.py``)."""
     result = ingest_exports(paths, inputs, as_of, settings)
     source = _source(paths, inputs)
     counts = [asdict(count) for count in result.counts]
-    with Store(db) as store:
+    with open_store(db) as store:
         outcome = import_snapshot(
             store,
             as_of,
@@ -186,7 +188,7 @@ def _source(paths: list[Path], inputs: Inputs) -> str:
 
 
 def report_from_store(
-    db: Path,
+    db: Path | str,
     as_of: date,
     period: PeriodKind,
     out_dir: Path,
@@ -200,11 +202,8 @@ def report_from_store(
     Rows of the plan files (budget, actuals, agreements) that cannot be used
     go to rejected-rows.csv in ``out_dir``.
     """
-    if not db.exists():
-        raise StoreError(
-            f"{db}: no store here. Import an export first (backlogdesk import)."
-        )
-    with Store(db, read_only=True) as store:
+    require_existing(db)
+    with open_store(db, read_only=True) as store:
         dates = store.snapshot_dates()
         if as_of not in dates:
             shown = ", ".join(str(d) for d in dates[-8:]) or "none"
@@ -247,7 +246,7 @@ def report_from_store(
 
 
 def month_end_from_store(
-    db: Path,
+    db: Path | str,
     as_of: date,
     out_dir: Path,
     formats: tuple[str, ...],
@@ -259,14 +258,11 @@ def month_end_from_store(
     from backlogdesk.month_end import build_month_end
     from backlogdesk.reports.month_end_files import write_month_end
 
-    if not db.exists():
-        raise StoreError(
-            f"{db}: no store here. Import an export first (backlogdesk import)."
-        )
+    require_existing(db)
     plan = read_plan_files(plan_files or PlanFiles(), settings)
     out_dir.mkdir(parents=True, exist_ok=True)
     rejected = write_rejects(plan.rejects, out_dir / PLAN_REJECTED_NAME)
-    with Store(db, read_only=True) as store:
+    with open_store(db, read_only=True) as store:
         if as_of not in store.snapshot_dates():
             shown = ", ".join(str(d) for d in store.snapshot_dates()[-8:]) or "none"
             raise StoreError(

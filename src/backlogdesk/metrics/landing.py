@@ -255,8 +255,10 @@ def _shipped_by_period(outcome: Any) -> dict[tuple[str, str], tuple[Decimal, Dec
     shipped = ibis.cases(
         (outcome.outcome == "shipped", outcome.s_value), else_=outcome.shipped_part
     )
+    # Not split("|"): Spark splits on a regular expression, where | matches "".
+    key = outcome.line_key
     grouped = outcome.group_by(
-        period_key=outcome.line_key.split("|")[0], bucket=outcome.s_bucket
+        period_key=key.substr(0, key.find("|")), bucket=outcome.s_bucket
     ).aggregate(start_value=outcome.s_value.sum(), shipped_value=shipped.sum())
     rows = grouped.to_pyarrow().to_pylist()
     return {

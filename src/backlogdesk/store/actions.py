@@ -74,10 +74,11 @@ class VersionConflict(StoreError):
 
 def create_actions_table(store: Store) -> None:
     """Migration: the append-only action log."""
+    text = store.text_type
     store.sql(
-        "create table actions (line_key varchar not null, version integer not null, "
-        "owner varchar, next_update date, decision varchar, note varchar, "
-        "recorded_by varchar not null, recorded_at timestamp not null, "
+        f"create table actions (line_key {text} not null, version integer not null, "
+        f"owner {text}, next_update date, decision {text}, note {text}, "
+        f"recorded_by {text} not null, recorded_at timestamp not null, "
         "primary key (line_key, version))"
     )
 

@@ -1,5 +1,10 @@
 """The store database: a DuckDB file (the embedded default) opened through Ibis.
 
+Other engines (PostgreSQL in ``store/postgres.py``) subclass ``Store`` and
+replace the few engine-specific steps: connecting, running one statement,
+staging an Arrow table, transactions and listing tables. Everything else,
+migrations included, is written once in SQL both engines accept.
+
 It keeps one row per line version: a version is valid from the snapshot that
 brought it until the snapshot that changed or closed it (``valid_to``, exclusive;
 empty while current). A new version starts only when a planning-relevant field
@@ -41,15 +46,28 @@ class Snapshot:
 
 
 class Store:
-    """An open store; use as a context manager or call ``close``."""
+    """An open store; use as a context manager or call ``close``.
+
+    ``Store(path)`` opens a DuckDB file; ``engines.open_store`` picks the
+    engine from a path or URL.
+    """
+
+    engine = "duckdb"
+    # The type of text columns; PostgreSQL pins a byte-order collation.
+    text_type = "varchar"
 
     def __init__(self, path: Path | str, read_only: bool = False) -> None:
-        import ibis
-
         self.path = str(path)
         self.read_only = read_only and self.path != ":memory:"
+        self.con: Any = self._connect()
+        self._prepare()
+
+    def _connect(self) -> Any:
+        """The Ibis backend of this store's database."""
+        import ibis
+
         try:
-            self.con: Any = ibis.duckdb.connect(self.path, read_only=self.read_only)
+            return ibis.duckdb.connect(self.path, read_only=self.read_only)
         except Exception as exc:
             hint = (
                 " Another Backlog Desk process is writing to it; wait for it to end."
@@ -59,6 +77,9 @@ class Store:
             raise StoreError(
                 f"{self.path}: cannot open the store ({exc}).{hint}"
             ) from exc
+
+    def _prepare(self) -> None:
+        """Refuse a foreign database, then bring the schema up to date."""
         _refuse_foreign(self)
         migrate(self)
 
@@ -76,9 +97,13 @@ class Store:
         self.con.disconnect()
 
     def sql(self, sql: str, params: list[Any] | None = None) -> list[Any]:
-        """Run one statement on the DuckDB connection and fetch all its rows."""
+        """Run one statement (``?`` marks each parameter) and fetch all its rows."""
         rows: list[Any] = self.con.con.execute(sql, params or []).fetchall()
         return rows
+
+    def table_names(self) -> set[str]:
+        """The names of the tables in the store's database."""
+        return {row[0] for row in self.sql("select table_name from duckdb_tables()")}
 
     def snapshots(self) -> list[Snapshot]:
         """Imported snapshots, oldest first."""
@@ -146,7 +171,7 @@ class Store:
 
 
 def duck_type(kind: pa.DataType) -> str:
-    """The DuckDB column type for an Arrow type of the store's schema."""
+    """The SQL column type (DuckDB and PostgreSQL alike) for an Arrow type."""
     if pa.types.is_decimal(kind):
         return f"decimal({kind.precision}, {kind.scale})"
     if pa.types.is_date32(kind):
@@ -156,19 +181,25 @@ def duck_type(kind: pa.DataType) -> str:
     return "varchar"
 
 
+def column_type(store: Store, kind: pa.DataType) -> str:
+    """The store's column type for an Arrow type: text takes its collation."""
+    found = duck_type(kind)
+    return store.text_type if found == "varchar" else found
+
+
 # Columns that later migrations add; the first migration must not create them.
 ADDED_LATER = ("delay_reason", "delivered_qty", "returned_qty", "invoiced_qty")
 
 
 def _create_tables(store: Store) -> None:
     columns = ", ".join(
-        f"{name} {duck_type(kind)}"
+        f"{name} {column_type(store, kind)}"
         for name, kind in LINE_COLUMNS
         if name not in ADDED_LATER
     )
     store.sql(
         "create table snapshots (as_of date primary key, lines bigint, "
-        "source varchar, imported_at timestamp)"
+        f"source {store.text_type}, imported_at timestamp)"
     )
     store.sql(
         f"create table line_versions ({columns}, valid_from date not null, "
@@ -178,8 +209,8 @@ def _create_tables(store: Store) -> None:
 
 def _add_fingerprints(store: Store) -> None:
     """Version 2: a hash of the planning fields per version, and of each export."""
-    store.sql("alter table line_versions add column plan_hash varchar")
-    store.sql("alter table snapshots add column fingerprint varchar")
+    store.sql(f"alter table line_versions add column plan_hash {store.text_type}")
+    store.sql(f"alter table snapshots add column fingerprint {store.text_type}")
     store.sql(f"update line_versions set plan_hash = {plan_hash_sql()}")
     store.sql(
         "create index if not exists line_versions_key on line_versions (line_key)"
@@ -188,13 +219,13 @@ def _add_fingerprints(store: Store) -> None:
 
 def _add_delay_reason(store: Store) -> None:
     """Version 3: the ERP's reason for a date change, for slip reason counts."""
-    store.sql("alter table line_versions add column delay_reason varchar")
+    store.sql(f"alter table line_versions add column delay_reason {store.text_type}")
 
 
 def _add_input_counts(store: Store) -> None:
     """Version 4: each snapshot remembers its rows read and rejected."""
-    store.sql("alter table snapshots add column inputs varchar")
-    store.sql("alter table snapshots add column rejected_file varchar")
+    store.sql(f"alter table snapshots add column inputs {store.text_type}")
+    store.sql(f"alter table snapshots add column rejected_file {store.text_type}")
 
 
 def _add_movement_totals(store: Store) -> None:
@@ -210,7 +241,7 @@ def _create_actions(store: Store) -> None:
 
 
 def _add_currency(store: Store) -> None:
-    store.sql("alter table snapshots add column currency varchar")
+    store.sql(f"alter table snapshots add column currency {store.text_type}")
 
 
 def plan_hash_sql(prefix: str = "") -> str:
@@ -235,7 +266,7 @@ SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 def _refuse_foreign(store: Store) -> None:
     """A DuckDB file with other tables and no Backlog Desk history is not ours."""
-    tables = {row[0] for row in store.sql("select table_name from duckdb_tables()")}
+    tables = store.table_names()
     if tables and "schema_migrations" not in tables:
         store.close()
         shown = ", ".join(sorted(tables)[:5])
@@ -248,7 +279,7 @@ def _refuse_foreign(store: Store) -> None:
 def migrate(store: Store, up_to: int = SCHEMA_VERSION) -> None:
     """Apply the named migrations the store has not had yet, in order."""
     if getattr(store, "read_only", False):
-        tables = {row[0] for row in store.sql("select table_name from duckdb_tables()")}
+        tables = store.table_names()
         done = (
             {row[0] for row in store.sql("select version from schema_migrations")}
             if "schema_migrations" in tables
@@ -262,7 +293,7 @@ def migrate(store: Store, up_to: int = SCHEMA_VERSION) -> None:
         return
     store.sql(
         "create table if not exists schema_migrations ("
-        "version integer primary key, name varchar, applied_at timestamp)"
+        f"version integer primary key, name {store.text_type}, applied_at timestamp)"
     )
     done = {row[0] for row in store.sql("select version from schema_migrations")}
     if done and max(done) > SCHEMA_VERSION:

@@ -27,6 +27,9 @@ STAGED = "staged_lines"
 CONTENT_COLUMNS = tuple(
     name for name, _ in LINE_COLUMNS if name not in ("source_file", "source_row")
 )
+# Inserts name their columns: portable SQL, and safe against column order.
+VERSION_COLUMNS = ", ".join([*(name for name, _ in LINE_COLUMNS), "plan_hash"])
+INCOMING_COLUMNS = ", ".join(f"i.{name}" for name in VERSION_COLUMNS.split(", "))
 
 
 @dataclass(frozen=True)
@@ -90,16 +93,47 @@ def import_snapshot(
     ``inputs`` (rows read, accepted and rejected per file) and the rejected-rows
     file name are kept with the snapshot, so a later report can show them.
     """
-    print_ = fingerprint(lines)
+    own_import = getattr(store, "import_snapshot", None)
+    if own_import is not None:
+        # A store that is not SQL tables (Spark's Parquet history) imports
+        # by itself, with the same rules.
+        done: ImportOutcome = own_import(
+            as_of, lines, source, inputs, rejected_file, currency
+        )
+        return done
+
+    record = {
+        "source": source,
+        "fingerprint": fingerprint(lines),
+        "inputs": json.dumps(inputs or []),
+        "rejected_file": rejected_file,
+        "currency": currency,
+    }
+    store.stage(STAGED, lines)
+    try:
+        outcome: ImportOutcome = store.in_transaction(
+            lambda: _checked_append(store, as_of, lines.num_rows, record)
+        )
+    finally:
+        store.unstage(STAGED)
+    log.info("%s", outcome)
+    return outcome
+
+
+def _checked_append(
+    store: Store, as_of: date, count: int, record: dict[str, Any]
+) -> ImportOutcome:
+    """Refuse what would rewrite history, then append; checked inside the
+    import's transaction, so a concurrent import cannot slip in between."""
     existing = store.sql("select fingerprint from snapshots where as_of = ?", [as_of])
     if existing:
-        if existing[0][0] == print_:
-            return ImportOutcome(as_of, lines.num_rows, 0, 0, 0, unchanged=True)
+        if existing[0][0] == record["fingerprint"]:
+            return ImportOutcome(as_of, count, 0, 0, 0, unchanged=True)
         raise StoreError(
             f"A different export is already imported for {as_of}. To replace it, "
             f"drop it first: backlogdesk snapshots drop {as_of}"
         )
-    _check_currency(store, currency)
+    _check_currency(store, record["currency"])
     newest = store.sql("select max(as_of) from snapshots")[0][0]
     if newest is not None and as_of < newest:
         raise StoreError(
@@ -107,23 +141,7 @@ def import_snapshot(
             f"{as_of} now would rewrite history after it. Drop the snapshots after "
             f"{as_of} (backlogdesk snapshots drop DATE) and import in date order."
         )
-
-    store.stage(STAGED, lines)
-    record = {
-        "source": source,
-        "fingerprint": print_,
-        "inputs": json.dumps(inputs or []),
-        "rejected_file": rejected_file,
-        "currency": currency,
-    }
-    try:
-        outcome: ImportOutcome = store.in_transaction(
-            lambda: _append(store, as_of, lines.num_rows, record)
-        )
-    finally:
-        store.unstage(STAGED)
-    log.info("%s", outcome)
-    return outcome
+    return _append(store, as_of, count, record)
 
 
 def _check_currency(store: Store, currency: str | None) -> None:
@@ -168,10 +186,10 @@ def _append(
             "line_versions v where v.valid_to is null and v.line_key = i.line_key)",
         )
         store.sql(
-            "insert into line_versions by name select i.*, ? as valid_from, "
-            "cast(null as date) as valid_to from incoming i where not exists ("
-            "select 1 from line_versions v where v.valid_to is null "
-            "and v.line_key = i.line_key)",
+            f"insert into line_versions ({VERSION_COLUMNS}, valid_from, valid_to) "
+            f"select {INCOMING_COLUMNS}, ?, cast(null as date) from incoming i "
+            "where not exists (select 1 from line_versions v where "
+            "v.valid_to is null and v.line_key = i.line_key)",
             [as_of],
         )
         store.sql(
@@ -204,6 +222,10 @@ def drop_snapshot(store: Store, as_of: date) -> int:
     opens, when it was the newest); versions left empty vanish; neighbours
     that became equal merge. Returns the number of versions touched.
     """
+    own_drop = getattr(store, "drop_snapshot", None)
+    if own_drop is not None:
+        dropped: int = own_drop(as_of)
+        return dropped
     dates = store.snapshot_dates()
     if as_of not in dates:
         shown = ", ".join(str(day) for day in dates) or "none"

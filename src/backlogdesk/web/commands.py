@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from backlogdesk.cli_plan import plan_files, plan_options
-from backlogdesk.cli_support import DateType, domain_errors
+from backlogdesk.cli_support import DateType, StoreSpecType, domain_errors
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -34,9 +34,10 @@ def _review_options(function: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option(
             "--db",
-            type=click.Path(path_type=Path, exists=True, dir_okay=False),
+            type=StoreSpecType(must_exist=True),
             required=True,
-            help="Store file (DuckDB) with the imported snapshots.",
+            help="Store with the imported snapshots: a DuckDB file or a "
+            "PostgreSQL URL.",
         ),
         click.option(
             "--as-of",
@@ -104,7 +105,7 @@ def _review_options(function: Callable[..., Any]) -> Callable[..., Any]:
 )
 @domain_errors
 def serve(
-    db: Path,
+    db: Path | str,
     as_of: date | None,
     period: str,
     owners: Path | None,
@@ -130,7 +131,7 @@ def serve(
 
     from backlogdesk.rules.ownership import load_owners
     from backlogdesk.settings import load_settings
-    from backlogdesk.store.database import Store
+    from backlogdesk.store.engines import open_store
     from backlogdesk.web.app import WebConfig, create_app
     from backlogdesk.web.auth import load_users
     from backlogdesk.web.security import allowed_hosts, is_loopback
@@ -138,7 +139,7 @@ def serve(
     kind: Any = period
     settings = load_settings(settings_path)
     given = _plan_read(plan, settings)
-    with Store(db) as store:
+    with open_store(db) as store:
         config = WebConfig(
             store=store,
             as_of=as_of,
@@ -173,7 +174,8 @@ def _plan_read(plan: dict[str, Any], settings: Any) -> Any:
         raise InputError(
             f"{len(given.rejects)} row(s) of the budget, actuals or agreements "
             f"files cannot be used, the first: {first}. List them all with "
-            "'backlogdesk report --db ...' (rejected-rows.csv) and fix them first."
+            "'backlogdesk report --db ...' with the same files (it writes "
+            "rejected-plan-rows.csv) and fix them first."
         )
     return given
 
@@ -247,7 +249,7 @@ def users_add(name: str, users_path: Path, password_stdin: bool) -> None:
 )
 @domain_errors
 def pack(
-    db: Path,
+    db: Path | str,
     as_of: date | None,
     period: str,
     owners: Path | None,
@@ -265,14 +267,14 @@ def pack(
     from backlogdesk.errors import StoreError
     from backlogdesk.rules.ownership import load_owners
     from backlogdesk.settings import load_settings
-    from backlogdesk.store.database import Store
+    from backlogdesk.store.engines import open_store
     from backlogdesk.web.app import utc_now
     from backlogdesk.web.pack import write_pack
 
     kind: Any = period
     settings = load_settings(settings_path)
     given = _plan_read(plan, settings)
-    with Store(db) as store:
+    with open_store(db) as store:
         imported = store.snapshot_dates()
         if as_of is None and not imported:
             raise StoreError(f"{db}: no snapshot imported yet; nothing to freeze.")

@@ -189,11 +189,8 @@ def _unknown_note(
     """Say how much of the actuals and of A and B the measure could not count."""
     if measure == "revenue":
         return ""
-    missing = [
-        a
-        for a in actuals
-        if start <= a.day <= as_of and a.amount(measure) is None  # type: ignore[arg-type]
-    ]
+    name: Any = measure
+    missing = [a for a in actuals if start <= a.day <= as_of and a.amount(name) is None]
     parts = []
     if missing:
         revenue = sum((a.revenue or Decimal(0) for a in missing), Decimal(0))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from backlogdesk.errors import MappingError
 from backlogdesk.ingest.mapping import (
     FieldRule,
     FormatOptions,
+    mapping_text,
     parse_format,
     parse_values,
     reject_unknown,
@@ -71,33 +71,10 @@ class ActualsMapping:
         return [column for rule in self.fields.values() for column in rule.columns]
 
 
-def shipped_actuals_names() -> list[str]:
-    """Names of the actuals mappings shipped with Backlog Desk."""
-    folder = resources.files("backlogdesk") / "mappings"
-    return sorted(
-        entry.name.removesuffix(".toml")
-        for entry in folder.iterdir()
-        if entry.name.startswith("actuals-") and entry.name.endswith(".toml")
-    )
-
-
 def load_actuals_mapping(spec: str | Path) -> ActualsMapping:
     """Load an actuals mapping from a path, or by the name of a shipped one."""
-    path = Path(spec)
-    if path.suffix.lower() != ".toml" and not path.exists():
-        shipped = resources.files("backlogdesk") / "mappings" / f"{spec}.toml"
-        if not shipped.is_file():
-            names = ", ".join(shipped_actuals_names()) or "none"
-            raise MappingError(
-                f"No actuals mapping file '{spec}' and no shipped mapping of that "
-                f"name. Shipped actuals mappings: {names}."
-            )
-        return parse_actuals_mapping(shipped.read_text(encoding="utf-8"), str(spec))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise MappingError(f"{path}: actuals mapping file not found.") from exc
-    return parse_actuals_mapping(text, str(path))
+    text, origin = mapping_text(spec, "actuals-", "actuals")
+    return parse_actuals_mapping(text, origin)
 
 
 def parse_actuals_mapping(text: str, origin: str) -> ActualsMapping:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
@@ -21,7 +20,12 @@ from backlogdesk.budget.targets import (
     Dimension,
 )
 from backlogdesk.errors import MappingError
-from backlogdesk.ingest.mapping import FormatOptions, parse_format, reject_unknown
+from backlogdesk.ingest.mapping import (
+    FormatOptions,
+    mapping_text,
+    parse_format,
+    reject_unknown,
+)
 
 _DOC = "docs/budget.md"
 
@@ -68,25 +72,8 @@ class BudgetMapping:
 
 def load_budget_mapping(spec: str | Path) -> BudgetMapping:
     """Load a budget mapping from a path, or by the name of a shipped one."""
-    path = Path(spec)
-    if path.suffix.lower() != ".toml" and not path.exists():
-        shipped = resources.files("backlogdesk") / "mappings" / f"{spec}.toml"
-        if not shipped.is_file():
-            names = sorted(
-                entry.name.removesuffix(".toml")
-                for entry in (resources.files("backlogdesk") / "mappings").iterdir()
-                if entry.name.startswith("budget-")
-            )
-            raise MappingError(
-                f"No budget mapping file '{spec}' and no shipped mapping of that "
-                f"name. Shipped budget mappings: {', '.join(names)}."
-            )
-        return parse_budget_mapping(shipped.read_text(encoding="utf-8"), str(spec))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise MappingError(f"{path}: budget mapping file not found.") from exc
-    return parse_budget_mapping(text, str(path))
+    text, origin = mapping_text(spec, "budget-", "budget")
+    return parse_budget_mapping(text, origin)
 
 
 def parse_budget_mapping(text: str, origin: str) -> BudgetMapping:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from backlogdesk.ingest.fields import Field
 from backlogdesk.ingest.mapping import (
     FieldRule,
     FormatOptions,
+    mapping_text,
     parse_format,
     parse_values,
     reject_unknown,
@@ -79,31 +79,8 @@ class AgreementMapping:
 
 def load_agreement_mapping(spec: str | Path) -> AgreementMapping:
     """Load an agreements mapping from a path, or by the name of a shipped one."""
-    path = Path(spec)
-    if path.suffix.lower() != ".toml" and not path.exists():
-        shipped = resources.files("backlogdesk") / "mappings" / f"{spec}.toml"
-        if not shipped.is_file():
-            names = ", ".join(shipped_agreement_names()) or "none"
-            raise MappingError(
-                f"No agreements mapping file '{spec}' and no shipped mapping of "
-                f"that name. Shipped agreements mappings: {names}."
-            )
-        return parse_agreement_mapping(shipped.read_text(encoding="utf-8"), str(spec))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise MappingError(f"{path}: agreements mapping file not found.") from None
-    return parse_agreement_mapping(text, str(path))
-
-
-def shipped_agreement_names() -> list[str]:
-    """Names of the agreements mappings shipped with Backlog Desk."""
-    folder = resources.files("backlogdesk") / "mappings"
-    return sorted(
-        entry.name.removesuffix(".toml")
-        for entry in folder.iterdir()
-        if entry.name.startswith("agreements-") and entry.name.endswith(".toml")
-    )
+    text, origin = mapping_text(spec, "agreements-", "agreements")
+    return parse_agreement_mapping(text, origin)
 
 
 def parse_agreement_mapping(text: str, origin: str) -> AgreementMapping:

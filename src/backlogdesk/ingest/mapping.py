@@ -127,6 +127,25 @@ def shipped_mapping_names() -> list[str]:
     )
 
 
+def mapping_text(spec: str | Path, prefix: str, kind: str) -> tuple[str, str]:
+    """The TOML text of a mapping given by path or by a shipped ``prefix`` name,
+    with the origin that names it in messages; ``kind`` words the errors."""
+    path = Path(spec)
+    if path.suffix.lower() != ".toml" and not path.exists():
+        shipped = resources.files("backlogdesk") / "mappings" / f"{spec}.toml"
+        if not shipped.is_file():
+            names = [n for n in shipped_mapping_names() if n.startswith(prefix)]
+            raise MappingError(
+                f"No {kind} mapping file '{spec}' and no shipped mapping of that "
+                f"name. Shipped {kind} mappings: {', '.join(names) or 'none'}."
+            )
+        return shipped.read_text(encoding="utf-8"), str(spec)
+    try:
+        return path.read_text(encoding="utf-8"), str(path)
+    except FileNotFoundError:
+        raise MappingError(f"{path}: {kind} mapping file not found.") from None
+
+
 def load_mapping(spec: str | Path) -> Mapping:
     """Load a mapping from a path, or by the name of a shipped mapping."""
     path = Path(spec)
